@@ -1,0 +1,1 @@
+//! Statutory clock of a disclosure application (filled in by the clock work).
