@@ -767,24 +767,19 @@ fn tolled_working_days(
     Ok((days, false))
 }
 
-/// The `target`-th working day after `from` that is not excluded
-/// (民法典 Art. 201: the start day does not count; counting only working days
-/// means the period never ends on a rest day).
-fn nth_counted_working_day(
+/// The due date: the `target`-th working day after `from` (民法典 Art. 201: the
+/// start day does not count; counting only working days means the period never
+/// ends on a rest day), moved out by the number of working days left out
+/// (条例 Art. 32, 34: consultation time is not counted). Every left-out day is
+/// a working day after `from`, counted once even where two consultations overlap.
+fn due_date(
     calendar: &Calendar,
     from: Date,
     target: u32,
     excluded: &BTreeSet<Date>,
 ) -> Result<Date, CalendarError> {
-    let mut day = from;
-    let mut counted = 0;
-    while counted < target {
-        day = day.next_day().ok_or(CalendarError::OutOfRange)?;
-        if calendar.is_working_day(day)? && !excluded.contains(&day) {
-            counted += 1;
-        }
-    }
-    Ok(day)
+    let moved_out = u32::try_from(excluded.len()).map_err(|_| CalendarError::OutOfRange)?;
+    calendar.add_working_days(from, target + moved_out)
 }
 
 /// The statutory clock of one application.
@@ -853,6 +848,35 @@ pub fn compute_clock(
     // a restarted period starts after them.
     let mut excluded: BTreeSet<Date> = BTreeSet::new();
     for tolling in &timeline.tollings {
+        // Tolling suspends a running period (a consultation started on the last
+        // day still moves it out); one that starts after the period has run out
+        // has nothing left to suspend: it is flagged and leaves the date alone.
+        let mut period_ran_out_on = None;
+        if !timeline.awaiting_correction() {
+            let extension_by_then: u32 = timeline
+                .extensions
+                .iter()
+                .filter(|extension| extension.approved_on <= tolling.started_on)
+                .map(|extension| extension.working_days)
+                .sum();
+            let due_before = due_date(
+                calendar,
+                counting_from,
+                ANSWER_WORKING_DAYS + extension_by_then,
+                &excluded,
+            )?;
+            if tolling.started_on > due_before {
+                let what = match tolling.cause {
+                    TollingCause::Consultation(party) => format!("向{}征求意见", party.label_zh()),
+                    TollingCause::FeeWaiting => "发出收费通知".to_owned(),
+                };
+                warnings.push(format!(
+                    "{} {what}时，答复期限 {due_before} 已经届满，该期间不再扣除",
+                    tolling.started_on
+                ));
+                period_ran_out_on = Some(due_before);
+            }
+        }
         let (limit, ended_text, what) = match tolling.cause {
             TollingCause::Consultation(party) => (
                 CONSULTATION_WORKING_DAYS,
@@ -896,6 +920,10 @@ pub fn compute_clock(
             explanation.push(format!("{head}；按本机关设置，等待缴费的时间计入答复期限"));
             continue;
         }
+        if let Some(due_before) = period_ran_out_on {
+            explanation.push(format!("{head}：答复期限已于 {due_before} 届满，不再扣除"));
+            continue;
+        }
         let counted_after_start: Vec<Date> = days
             .iter()
             .copied()
@@ -928,7 +956,7 @@ pub fn compute_clock(
             extension.approved_on, extension.approver, extension.working_days
         ));
         if !timeline.awaiting_correction() {
-            let due_before = nth_counted_working_day(
+            let due_before = due_date(
                 calendar,
                 counting_from,
                 ANSWER_WORKING_DAYS + extension_so_far,
@@ -950,18 +978,17 @@ pub fn compute_clock(
     let due_on = if timeline.awaiting_correction() {
         None
     } else {
-        let due = nth_counted_working_day(calendar, counting_from, target, &excluded)?;
+        let due = due_date(calendar, counting_from, target, &excluded)?;
         explain_window(calendar, counting_from, due, &excluded, &mut explanation)?;
-        let excluded_in_window = excluded.range(..=due).count();
         explanation.push(final_line(
             extension_working_days,
-            excluded_in_window,
+            excluded.len(),
             target,
             due,
         ));
         Some(due)
     };
-    let excluded_working_days = due_on.map_or(0, |due| excluded.range(..=due).count() as u32);
+    let excluded_working_days = u32::try_from(excluded.len()).unwrap_or(u32::MAX);
 
     if let Some(end) = timeline.end {
         match end.kind {
@@ -1036,14 +1063,16 @@ fn explain_window(
 fn final_line(extension: u32, excluded: usize, target: u32, due: Date) -> String {
     match (extension, excluded) {
         (0, 0) => format!("第{target}个工作日为{due}"),
-        (0, excluded) => {
-            format!("扣除不计的{excluded}个工作日，第{target}个计入的工作日为{due}")
-        }
+        (0, excluded) => format!(
+            "{target}个工作日另加不计的{excluded}个工作日，第{}个工作日为{due}",
+            target as usize + excluded
+        ),
         (extension, 0) => format!(
             "{ANSWER_WORKING_DAYS}个工作日加延期{extension}个工作日，第{target}个工作日为{due}"
         ),
         (extension, excluded) => format!(
-            "{ANSWER_WORKING_DAYS}个工作日加延期{extension}个工作日，扣除不计的{excluded}个工作日，第{target}个计入的工作日为{due}"
+            "{ANSWER_WORKING_DAYS}个工作日加延期{extension}个工作日，另加不计的{excluded}个工作日，第{}个工作日为{due}",
+            target as usize + excluded
         ),
     }
 }
@@ -1357,6 +1386,51 @@ mod tests {
             &"2024-10-08 向第三方征求意见，2024-10-15 收到意见：10月9日至15日期间6个工作日不计"
                 .to_owned()
         ));
+    }
+
+    #[test]
+    fn consultation_on_the_last_day_moves_the_deadline_out() {
+        let started = |on| {
+            event(
+                on,
+                EventKind::ConsultationStarted {
+                    party: ConsultationParty::ThirdParty,
+                },
+            )
+        };
+        let ended = |on| {
+            event(
+                on,
+                EventKind::ConsultationEnded {
+                    party: ConsultationParty::ThirdParty,
+                },
+            )
+        };
+        // Due 2024-10-29; consulting from that day to 10-31 leaves out 10-30 and 10-31.
+        let on_last_day = [
+            received(date!(2024 - 09 - 26)),
+            started(date!(2024 - 10 - 29)),
+            ended(date!(2024 - 10 - 31)),
+        ];
+        let result = clock(&on_last_day, date!(2024 - 10 - 31)).unwrap();
+        assert_eq!(result.due_on, Some(date!(2024 - 10 - 31)));
+        assert!(result.warnings.is_empty());
+        assert_eq!(
+            result.explanation.last().unwrap(),
+            "20个工作日另加不计的2个工作日，第22个工作日为2024-10-31"
+        );
+        // Starting after the deadline has nothing left to suspend: flagged, date kept.
+        let too_late = [
+            received(date!(2024 - 09 - 26)),
+            started(date!(2024 - 10 - 30)),
+            ended(date!(2024 - 10 - 31)),
+        ];
+        let result = clock(&too_late, date!(2024 - 10 - 31)).unwrap();
+        assert_eq!(result.due_on, Some(date!(2024 - 10 - 29)));
+        assert_eq!(
+            result.warnings,
+            vec!["2024-10-30 向第三方征求意见时，答复期限 2024-10-29 已经届满，该期间不再扣除"]
+        );
     }
 
     #[test]

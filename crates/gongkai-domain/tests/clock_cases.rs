@@ -346,7 +346,7 @@ fn consultation_line_names_the_days_left_out() {
             "10月1日至8日国庆节、中秋节假期不计",
             // 9月28日 and 10月11日 are 调休 working days, but inside the
             // consultation: left out, so not listed as counted.
-            "扣除不计的10个工作日，第20个计入的工作日为2025-11-07",
+            "20个工作日另加不计的10个工作日，第30个工作日为2025-11-07",
         ]
     );
 }
