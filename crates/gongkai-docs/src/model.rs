@@ -9,7 +9,10 @@ pub struct Doc {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Block {
     /// A heading; `level` 1 is the document title.
-    Heading { level: u8, text: String },
+    Heading {
+        level: u8,
+        text: String,
+    },
     Paragraph(String),
     Table(Table),
 }

@@ -1,0 +1,665 @@
+//! DOCX: reading word/document.xml with a streaming XML parser (bounded, no
+//! recursion) and writing real Word tables with docx-rs.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use crate::grid::Grid;
+use crate::limits::MAX_COLS;
+use crate::model::{Block, Cell, Doc, Table};
+use crate::text::decode_with;
+use crate::zipx::{self, Budget};
+use crate::DocError;
+
+/// Reads a DOCX file: paragraphs (text of runs; `w:tab` → tab, `w:br` → line
+/// break), headings (by paragraph style or outline level) and tables with
+/// `w:gridSpan` (column span) and `w:vMerge` (row span). A table that contains
+/// another table is taken as layout: its cells' contents become blocks in
+/// reading order. Decompression is capped (see [`crate::limits`]).
+pub fn read_docx(bytes: &[u8]) -> Result<Doc, DocError> {
+    let mut archive = zipx::open(bytes)?;
+    let mut budget = Budget::default();
+    let main = main_part(&mut archive, &mut budget)?;
+    let xml = zipx::read_entry(&mut archive, &main, &mut budget)?
+        .ok_or_else(|| DocError::MissingPart(main.clone(), "DOCX"))?;
+    let styles = match zipx::read_entry(&mut archive, "word/styles.xml", &mut budget)? {
+        Some(s) => heading_styles(&s).unwrap_or_default(),
+        None => HashMap::new(),
+    };
+    parse_document(&xml, &styles)
+}
+
+/// The main document part named by the package relationships.
+fn main_part(archive: &mut zipx::Archive<'_>, budget: &mut Budget) -> Result<String, DocError> {
+    let default = "word/document.xml".to_string();
+    let Some(rels) = zipx::read_entry(archive, "_rels/.rels", budget)? else {
+        return Ok(default);
+    };
+    let text = decode_with(&rels, None, false)?;
+    let mut reader = Reader::from_str(&text);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "Relationship" => {
+                let ty = attr(&e, "Type").unwrap_or_default();
+                if ty.ends_with("/officeDocument") {
+                    if let Some(target) = attr(&e, "Target") {
+                        let t = target.trim_start_matches('/').to_string();
+                        if !t.is_empty() {
+                            return Ok(t);
+                        }
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return Ok(default),
+            _ => {}
+        }
+    }
+}
+
+fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
+    e.attributes().flatten().find_map(|a| {
+        if a.key.local_name().as_ref() == local {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        } else {
+            None
+        }
+    })
+}
+
+fn heading_level_of_name(name: &str) -> Option<u8> {
+    let n = name.trim().to_ascii_lowercase();
+    if n == "title" {
+        return Some(1);
+    }
+    let rest = n.strip_prefix("heading")?.trim();
+    let level: u8 = rest.parse().ok()?;
+    (1..=9).contains(&level).then_some(level)
+}
+
+/// styleId → heading level, from word/styles.xml.
+fn heading_styles(xml: &[u8]) -> Result<HashMap<String, u8>, DocError> {
+    let text = decode_with(xml, None, false)?;
+    let mut reader = Reader::from_str(&text);
+    reader.config_mut().check_end_names = false;
+    let mut map = HashMap::new();
+    let mut current: Option<String> = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
+                "style" => current = attr(&e, "styleId"),
+                "name" => {
+                    if let (Some(id), Some(level)) = (
+                        current.as_ref(),
+                        attr(&e, "val").as_deref().and_then(heading_level_of_name),
+                    ) {
+                        map.insert(id.clone(), level);
+                    }
+                }
+                "outlineLvl" => {
+                    if let (Some(id), Some(v)) = (
+                        current.as_ref(),
+                        attr(&e, "val").and_then(|v| v.parse::<u8>().ok()),
+                    ) {
+                        if v < 9 {
+                            map.entry(id.clone()).or_insert(v + 1);
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Ok(Event::End(e)) if e.local_name().as_ref() == "style" => current = None,
+            Ok(Event::Eof) => break,
+            Err(e) => return Err(DocError::Xml(e.to_string())),
+            _ => {}
+        }
+    }
+    Ok(map)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Merge {
+    #[default]
+    None,
+    Restart,
+    Continue,
+}
+
+#[derive(Default)]
+struct TcB {
+    blocks: Vec<Block>,
+    grid_span: u32,
+    vmerge: Merge,
+    hmerge: Merge,
+}
+
+#[derive(Default)]
+struct TrB {
+    cells: Vec<TcB>,
+    grid_before: u32,
+}
+
+enum Frame {
+    Para { text: String, heading: Option<u8> },
+    Tbl(Vec<TrB>),
+    Tr(TrB),
+    Tc(TcB),
+}
+
+impl Frame {
+    fn kind(&self) -> u8 {
+        match self {
+            Frame::Para { .. } => 0,
+            Frame::Tbl(_) => 1,
+            Frame::Tr(_) => 2,
+            Frame::Tc(_) => 3,
+        }
+    }
+}
+
+struct Parser<'s> {
+    styles: &'s HashMap<String, u8>,
+    stack: Vec<Frame>,
+    body: Vec<Block>,
+    in_text: bool,
+    run_depth: usize,
+    /// Depth inside a subtree whose content is ignored (mc:Fallback).
+    skip: usize,
+}
+
+fn parse_document(xml: &[u8], styles: &HashMap<String, u8>) -> Result<Doc, DocError> {
+    let text = decode_with(xml, None, false)?;
+    let mut reader = Reader::from_str(&text);
+    reader.config_mut().check_end_names = false;
+    let mut p = Parser {
+        styles,
+        stack: Vec::new(),
+        body: Vec::new(),
+        in_text: false,
+        run_depth: 0,
+        skip: 0,
+    };
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| DocError::Xml(e.to_string()))?;
+        if p.skip > 0 {
+            match event {
+                Event::Start(_) => p.skip += 1,
+                Event::End(_) => p.skip -= 1,
+                Event::Eof => break,
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(e) => p.start(&e, false),
+            Event::Empty(e) => p.start(&e, true),
+            Event::End(e) => p.end(e.local_name().as_ref()),
+            Event::Text(t) if p.in_text => p.push_str(&t.xml10_content()),
+            Event::CData(t) if p.in_text => p.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) if p.in_text => {
+                let name = r.xml10_content();
+                if let Ok(s) = quick_xml::escape::unescape(&format!("&{name};")) {
+                    p.push_str(&s);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    // Close whatever a truncated document left open.
+    while !p.stack.is_empty() {
+        p.pop_frame();
+    }
+    Ok(Doc { blocks: p.body })
+}
+
+impl Parser<'_> {
+    fn push_str(&mut self, s: &str) {
+        if let Some(Frame::Para { text, .. }) = self.stack.last_mut() {
+            text.push_str(s);
+        }
+    }
+
+    fn start(&mut self, e: &BytesStart<'_>, empty: bool) {
+        let name = e.local_name();
+        match name.as_ref() {
+            "Fallback" if !empty => self.skip = 1,
+            "p" => {
+                self.stack.push(Frame::Para {
+                    text: String::new(),
+                    heading: None,
+                });
+                if empty {
+                    self.end("p");
+                }
+            }
+            "tbl" if !empty => self.stack.push(Frame::Tbl(Vec::new())),
+            "tr" if !empty => self.stack.push(Frame::Tr(TrB::default())),
+            "tc" => {
+                self.stack.push(Frame::Tc(TcB::default()));
+                if empty {
+                    self.end("tc");
+                }
+            }
+            "r" if !empty => self.run_depth += 1,
+            "t" if !empty && self.run_depth > 0 => self.in_text = true,
+            "tab" if self.run_depth > 0 => self.push_str("\t"),
+            "br" | "cr" if self.run_depth > 0 => {
+                let ty = attr(e, "type").unwrap_or_default();
+                if ty != "page" && ty != "column" {
+                    self.push_str("\n");
+                }
+            }
+            "noBreakHyphen" if self.run_depth > 0 => self.push_str("-"),
+            "pStyle" => {
+                let level = attr(e, "val").and_then(|id| {
+                    self.styles
+                        .get(&id)
+                        .copied()
+                        .or_else(|| heading_level_of_name(&id.replace("Heading", "heading ")))
+                });
+                if let (Some(l), Some(Frame::Para { heading, .. })) = (level, self.stack.last_mut())
+                {
+                    *heading = Some(l);
+                }
+            }
+            "outlineLvl" => {
+                let v = attr(e, "val").and_then(|v| v.parse::<u8>().ok());
+                if let (Some(v), Some(Frame::Para { heading, .. })) = (v, self.stack.last_mut()) {
+                    if v < 9 {
+                        *heading = Some(v + 1);
+                    }
+                }
+            }
+            "gridSpan" => {
+                let v = attr(e, "val").and_then(|v| v.trim().parse::<u32>().ok());
+                if let (Some(v), Some(Frame::Tc(tc))) = (v, self.stack.last_mut()) {
+                    tc.grid_span = v.clamp(1, MAX_COLS as u32);
+                }
+            }
+            "gridBefore" => {
+                let v = attr(e, "val").and_then(|v| v.trim().parse::<u32>().ok());
+                if let (Some(v), Some(Frame::Tr(tr))) = (v, self.stack.last_mut()) {
+                    tr.grid_before = v.min(MAX_COLS as u32);
+                }
+            }
+            "vMerge" | "hMerge" => {
+                let m = match attr(e, "val").as_deref() {
+                    Some("restart") => Merge::Restart,
+                    _ => Merge::Continue,
+                };
+                if let Some(Frame::Tc(tc)) = self.stack.last_mut() {
+                    if name.as_ref() == "vMerge" {
+                        tc.vmerge = m;
+                    } else {
+                        tc.hmerge = m;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, name: &str) {
+        let kind = match name {
+            "p" => 0,
+            "tbl" => 1,
+            "tr" => 2,
+            "tc" => 3,
+            "r" => {
+                self.run_depth = self.run_depth.saturating_sub(1);
+                self.in_text = false;
+                return;
+            }
+            "t" => {
+                self.in_text = false;
+                return;
+            }
+            _ => return,
+        };
+        if !self.stack.iter().any(|f| f.kind() == kind) {
+            return;
+        }
+        while let Some(top) = self.stack.last() {
+            let done = top.kind() == kind;
+            self.pop_frame();
+            if done {
+                break;
+            }
+        }
+    }
+
+    /// Emits a finished block into the innermost open cell, or the body.
+    fn emit(&mut self, block: Block) {
+        for f in self.stack.iter_mut().rev() {
+            if let Frame::Tc(tc) = f {
+                tc.blocks.push(block);
+                return;
+            }
+        }
+        self.body.push(block);
+    }
+
+    fn pop_frame(&mut self) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        match frame {
+            Frame::Para { text, heading } => {
+                self.in_text = false;
+                let block = match heading {
+                    Some(level) => Block::Heading { level, text },
+                    None => Block::Paragraph(text),
+                };
+                self.emit(block);
+            }
+            Frame::Tc(tc) => match self.stack.last_mut() {
+                Some(Frame::Tr(tr)) => tr.cells.push(tc),
+                _ => {
+                    for b in tc.blocks {
+                        self.emit(b);
+                    }
+                }
+            },
+            Frame::Tr(tr) => {
+                if let Some(Frame::Tbl(rows)) = self.stack.last_mut() {
+                    rows.push(tr);
+                }
+            }
+            Frame::Tbl(rows) => {
+                let nested = rows.iter().any(|r| {
+                    r.cells
+                        .iter()
+                        .any(|c| c.blocks.iter().any(|b| matches!(b, Block::Table(_))))
+                });
+                if nested {
+                    for row in rows {
+                        for cell in row.cells {
+                            for b in cell.blocks {
+                                self.emit(b);
+                            }
+                        }
+                    }
+                } else if let Some(table) = build_table(rows) {
+                    self.emit(Block::Table(table));
+                }
+            }
+        }
+    }
+}
+
+fn cell_text(blocks: Vec<Block>) -> String {
+    blocks
+        .into_iter()
+        .map(|b| match b {
+            Block::Heading { text, .. } | Block::Paragraph(text) => text,
+            Block::Table(_) => String::new(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Turns Word rows into a model table: `gridBefore` becomes an empty spanning
+/// cell, `hMerge` continuations widen the cell before, `vMerge` continuations
+/// lengthen the restarting cell above at the same grid column.
+fn build_table(rows: Vec<TrB>) -> Option<Table> {
+    let mut out: Vec<Vec<Cell>> = Vec::with_capacity(rows.len());
+    // grid column → (row, index) of a vertical merge still open there.
+    let mut active: HashMap<usize, (usize, usize)> = HashMap::new();
+    for (r, row) in rows.into_iter().enumerate() {
+        let mut cells: Vec<Cell> = Vec::new();
+        let mut next_active = HashMap::new();
+        let mut col = row.grid_before as usize;
+        if row.grid_before > 0 {
+            cells.push(Cell::spanning("", 1, row.grid_before));
+        }
+        for tc in row.cells {
+            if col >= MAX_COLS {
+                break;
+            }
+            let span = tc.grid_span.max(1);
+            if tc.hmerge == Merge::Continue {
+                if let Some(last) = cells.last_mut() {
+                    last.col_span = last.col_span.saturating_add(span);
+                    col += span as usize;
+                    continue;
+                }
+            }
+            if tc.vmerge == Merge::Continue {
+                if let Some(&(r0, i0)) = active.get(&col) {
+                    if let Some(origin) = out.get_mut(r0).and_then(|row| row.get_mut(i0)) {
+                        origin.row_span = origin.row_span.saturating_add(1);
+                        next_active.insert(col, (r0, i0));
+                        col += span as usize;
+                        continue;
+                    }
+                }
+            }
+            if tc.vmerge == Merge::Restart {
+                next_active.insert(col, (r, cells.len()));
+            }
+            cells.push(Cell {
+                text: cell_text(tc.blocks),
+                row_span: 1,
+                col_span: span,
+            });
+            col += span as usize;
+        }
+        active = next_active;
+        out.push(cells);
+    }
+    if out.iter().all(|r| r.is_empty()) {
+        return None;
+    }
+    Some(Table { rows: out })
+}
+
+// ---------------------------------------------------------------- writing
+
+/// Options for [`write_docx_with`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocxOptions {
+    /// East Asian font of every run (e.g. 宋体, 仿宋_GB2312).
+    pub east_asia_font: String,
+    /// Latin font of every run.
+    pub latin_font: String,
+    /// Body text size in half-points (21 = 10.5 pt, 五号; 24 = 12 pt, 小四).
+    pub size_half_points: usize,
+}
+
+impl Default for DocxOptions {
+    fn default() -> Self {
+        DocxOptions {
+            east_asia_font: "宋体".into(),
+            latin_font: "Times New Roman".into(),
+            size_half_points: 24,
+        }
+    }
+}
+
+/// Writes a DOCX file with default options (宋体, 12 pt).
+pub fn write_docx(doc: &Doc) -> Result<Vec<u8>, DocError> {
+    write_docx_with(doc, &DocxOptions::default())
+}
+
+/// Writes a DOCX file: headings as "heading N" styles, paragraphs, and real
+/// Word tables whose merged cells use `w:gridSpan` and `w:vMerge`.
+pub fn write_docx_with(doc: &Doc, opts: &DocxOptions) -> Result<Vec<u8>, DocError> {
+    use docx_rs::{
+        Docx, Paragraph, RunFonts, Style, StyleType, TableCell, TableRow, VMergeType, WidthType,
+    };
+    let fonts = || {
+        RunFonts::new()
+            .east_asia(opts.east_asia_font.clone())
+            .ascii(opts.latin_font.clone())
+            .hi_ansi(opts.latin_font.clone())
+    };
+    let mut docx = Docx::new()
+        .default_fonts(fonts())
+        .default_size(opts.size_half_points);
+    for level in 1..=6usize {
+        let size = match level {
+            1 => 36,
+            2 => 32,
+            3 => 28,
+            _ => opts.size_half_points,
+        };
+        docx = docx.add_style(
+            Style::new(format!("Heading{level}"), StyleType::Paragraph)
+                .name(format!("heading {level}"))
+                .based_on("Normal")
+                .next("Normal")
+                .bold()
+                .size(size)
+                .fonts(fonts())
+                .outline_lvl(level - 1),
+        );
+    }
+    // Usable width of an A4 page with 2.5 cm margins, in twips.
+    const TEXT_WIDTH: usize = 9_000;
+    for block in &doc.blocks {
+        match block {
+            Block::Heading { level, text } => {
+                let l = (*level).clamp(1, 6);
+                docx = docx.add_paragraph(paragraph(text, &fonts).style(&format!("Heading{l}")));
+            }
+            Block::Paragraph(text) => docx = docx.add_paragraph(paragraph(text, &fonts)),
+            Block::Table(table) => {
+                let grid = Grid::of(table);
+                if grid.cols == 0 {
+                    continue;
+                }
+                let cover = grid.coverage();
+                let width = (TEXT_WIDTH / grid.cols).max(100);
+                let mut rows = Vec::with_capacity(grid.rows);
+                for (r, line) in cover.iter().enumerate() {
+                    let mut cells = Vec::new();
+                    let mut c = 0;
+                    while c < grid.cols {
+                        let slot = line.get(c).copied().flatten();
+                        match slot.and_then(|i| grid.cells.get(i)) {
+                            Some(p) if p.col == c => {
+                                let mut tc = TableCell::new()
+                                    .width(width * p.col_span, WidthType::Dxa)
+                                    .grid_span(p.col_span);
+                                if p.row == r {
+                                    for line in p.cell.text.split('\n') {
+                                        tc = tc.add_paragraph(paragraph(line, &fonts));
+                                    }
+                                    if p.row_span > 1 {
+                                        tc = tc.vertical_merge(VMergeType::Restart);
+                                    }
+                                } else {
+                                    tc = tc
+                                        .add_paragraph(Paragraph::new())
+                                        .vertical_merge(VMergeType::Continue);
+                                }
+                                cells.push(tc);
+                                c += p.col_span;
+                            }
+                            _ => {
+                                // A position no cell covers (a short row).
+                                cells.push(
+                                    TableCell::new()
+                                        .width(width, WidthType::Dxa)
+                                        .add_paragraph(Paragraph::new()),
+                                );
+                                c += 1;
+                            }
+                        }
+                    }
+                    rows.push(TableRow::new(cells));
+                }
+                let table = docx_rs::Table::new(rows)
+                    .set_grid(vec![width; grid.cols])
+                    .width(width * grid.cols, WidthType::Dxa);
+                docx = docx.add_table(table);
+            }
+        }
+    }
+    let mut buf = Cursor::new(Vec::new());
+    docx.build()
+        .pack(&mut buf)
+        .map_err(|e| DocError::write("DOCX", e))?;
+    Ok(buf.into_inner())
+}
+
+fn paragraph(text: &str, fonts: &dyn Fn() -> docx_rs::RunFonts) -> docx_rs::Paragraph {
+    use docx_rs::{BreakType, Paragraph, Run};
+    let mut run = Run::new().fonts(fonts());
+    let mut piece = String::new();
+    for ch in text.chars() {
+        match ch {
+            '\t' | '\n' => {
+                if !piece.is_empty() {
+                    run = run.add_text(std::mem::take(&mut piece));
+                }
+                run = if ch == '\t' {
+                    run.add_tab()
+                } else {
+                    run.add_break(BreakType::TextWrapping)
+                };
+            }
+            c if is_xml_char(c) => piece.push(c),
+            _ => {}
+        }
+    }
+    if !piece.is_empty() {
+        run = run.add_text(piece);
+    }
+    Paragraph::new().add_run(run)
+}
+
+/// Characters XML 1.0 allows.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Doc {
+        Doc {
+            blocks: vec![
+                Block::Heading {
+                    level: 1,
+                    text: "某单位2021年政府信息公开工作年度报告".into(),
+                },
+                Block::Paragraph("\t一、总体情况  ".into()),
+                Block::Paragraph("第一行\n第二行".into()),
+                Block::Paragraph(String::new()),
+                Block::Table(Table {
+                    rows: vec![
+                        vec![
+                            Cell::spanning("信息内容", 2, 1),
+                            Cell::spanning("本年新制作数量", 1, 2),
+                        ],
+                        vec![Cell::new("规章"), Cell::new("0")],
+                        vec![Cell::new("a & <b>"), Cell::new("多行\n文本"), Cell::new("")],
+                    ],
+                }),
+            ],
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let doc = sample();
+        let bytes = write_docx(&doc).unwrap();
+        assert_eq!(read_docx(&bytes).unwrap(), doc);
+    }
+
+    #[test]
+    fn not_a_zip() {
+        let err = read_docx("hello, this is not a docx".as_bytes()).unwrap_err();
+        assert!(matches!(err, DocError::NotZip(_)));
+        assert!(err.to_string().contains("ZIP"));
+    }
+}
