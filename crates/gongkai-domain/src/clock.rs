@@ -730,11 +730,14 @@ impl Timeline {
         }
     }
 
-    fn awaiting_correction(&self) -> bool {
+    /// 条例 Art. 30: after a 补正 notice the answer period only runs again from
+    /// the corrected application; until then (or for good, if the applicant let
+    /// the deadline pass) there is no due date.
+    fn clock_stopped_by_correction(&self) -> bool {
         matches!(
             self.correction,
             Some(Correction {
-                state: CorrectionState::Awaiting,
+                state: CorrectionState::Awaiting | CorrectionState::Expired(_),
                 ..
             })
         )
@@ -801,7 +804,7 @@ pub fn compute_clock(
     let restarted = counting_from != received_on;
     let reference_year = counting_from.year();
 
-    explanation.push(if restarted || timeline.awaiting_correction() {
+    explanation.push(if restarted || timeline.clock_stopped_by_correction() {
         format!("{received_on} {}", timeline.channel.receipt_zh())
     } else {
         format!("{received_on} {}，次日起算", timeline.channel.receipt_zh())
@@ -852,7 +855,7 @@ pub fn compute_clock(
         // day still moves it out); one that starts after the period has run out
         // has nothing left to suspend: it is flagged and leaves the date alone.
         let mut period_ran_out_on = None;
-        if !timeline.awaiting_correction() {
+        if !timeline.clock_stopped_by_correction() {
             let extension_by_then: u32 = timeline
                 .extensions
                 .iter()
@@ -955,7 +958,7 @@ pub fn compute_clock(
             "{} 经{}批准延期{}个工作日",
             extension.approved_on, extension.approver, extension.working_days
         ));
-        if !timeline.awaiting_correction() {
+        if !timeline.clock_stopped_by_correction() {
             let due_before = due_date(
                 calendar,
                 counting_from,
@@ -975,7 +978,7 @@ pub fn compute_clock(
     // 条例 Art. 33 ¶2: 20 working days (plus any extension), counted from the day
     // after receipt (民法典 Art. 201). While a correction is awaited the clock stands.
     let target = ANSWER_WORKING_DAYS + extension_working_days;
-    let due_on = if timeline.awaiting_correction() {
+    let due_on = if timeline.clock_stopped_by_correction() {
         None
     } else {
         let due = due_date(calendar, counting_from, target, &excluded)?;
@@ -1547,6 +1550,33 @@ mod tests {
         )
         .unwrap();
         assert_eq!(counted.due_on, Some(date!(2024 - 10 - 29)));
+    }
+
+    #[test]
+    fn abandonment_ends_the_clock() {
+        let correction = [
+            received(date!(2024 - 09 - 26)),
+            event(date!(2024 - 09 - 27), EventKind::CorrectionRequested),
+            event(date!(2024 - 10 - 21), EventKind::CorrectionExpired),
+        ];
+        let result = clock(&correction, date!(2024 - 10 - 22)).unwrap();
+        assert_eq!(result.status, Status::Ended);
+        assert_eq!(result.due_on, None);
+        assert_eq!(
+            result.status_text,
+            "已于 2024-10-21 终止：申请人逾期未补正，视为放弃申请"
+        );
+        let fee = [
+            received(date!(2024 - 09 - 26)),
+            event(date!(2024 - 10 - 08), EventKind::FeeNotice),
+            event(date!(2024 - 11 - 06), EventKind::FeeExpired),
+        ];
+        let result = clock(&fee, date!(2024 - 11 - 07)).unwrap();
+        assert_eq!(result.status, Status::Ended);
+        // 10-09..11-05 holds 20 working days (10-12 is a 调休 Saturday): the cap.
+        assert_eq!(result.excluded_working_days, 20);
+        assert!(!is_open(&fee));
+        assert!(is_open(&fee[..2]));
     }
 
     #[test]
