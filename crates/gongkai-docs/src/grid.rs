@@ -39,7 +39,13 @@ impl<'a> Grid<'a> {
                 if c >= MAX_COLS {
                     break;
                 }
-                let col_span = (cell.col_span.max(1) as usize).min(MAX_COLS - c);
+                // A span never runs into a column still held by a row span
+                // from above (overlapping merges cannot be written).
+                let wanted = (cell.col_span.max(1) as usize).min(MAX_COLS - c);
+                let mut col_span = 1;
+                while col_span < wanted && busy.get(c + col_span).is_none_or(|&b| b <= r) {
+                    col_span += 1;
+                }
                 let row_span = (cell.row_span.max(1) as usize).min(nrows - r);
                 if busy.len() < c + col_span {
                     busy.resize(c + col_span, 0);
@@ -96,6 +102,23 @@ mod tests {
         assert_eq!(g.cols, 3);
         let pos: Vec<_> = g.cells.iter().map(|p| (p.row, p.col)).collect();
         assert_eq!(pos, vec![(0, 0), (0, 1), (1, 1), (1, 2)]);
+    }
+
+    #[test]
+    fn spans_do_not_overlap() {
+        let t = Table {
+            rows: vec![
+                vec![
+                    Cell::spanning("a", 2, 1),
+                    Cell::new("b"),
+                    Cell::spanning("c", 2, 1),
+                ],
+                vec![Cell::spanning("d", 1, 3)],
+            ],
+        };
+        let g = Grid::of(&t);
+        let d = g.cells[3];
+        assert_eq!((d.row, d.col, d.col_span), (1, 1, 1));
     }
 
     #[test]

@@ -480,11 +480,12 @@ pub fn write_html(doc: &Doc) -> Vec<u8> {
         match block {
             Block::Heading { level, text } => {
                 let l = (*level).clamp(1, 6);
-                out.push_str(&format!(
-                    "<h{l}{}>{}</h{l}>\n",
-                    pre_attr(text),
-                    escape(text)
-                ));
+                let attr = if text.is_empty() {
+                    PRE_STYLE
+                } else {
+                    pre_attr(text)
+                };
+                out.push_str(&format!("<h{l}{attr}>{}</h{l}>\n", escape(text)));
             }
             Block::Paragraph(text) => {
                 let attr = if text.is_empty() {
