@@ -1,0 +1,289 @@
+//! Text normalisation: full/half width, punctuation variants, traditional
+//! characters, label keys, number parsing and fuzzy label similarity.
+
+/// Traditional → simplified pairs for the characters of the report's labels
+/// and the words around them.
+const TRADITIONAL: &str = "資资訊讯開开請请數数結结轉转與与處处決决許许罰罚強强規规範范費费額额單单萬万項项條条內内廢废現现發发總总計计維维糾纠審审復复議议訴诉訟讼經经後后業业機机構构會会織织務务組组國国穩稳護护權权類类過过執执詢询關关沒没補补確确訪访舉举報报複复當当認认獲获繳缴納纳況况區区別别這这種种門门際际採采購购團团對对無无減减製制統统係系為为於于屬属問问題题進进級级態态辦办遞递護护據据證证違违責责準准則则應应質质實实據据徵征詢询決决見见產产權权覺觉導导場场環环衛卫標标註注號号獻献歷历區区劃划鎮镇街街鄉乡縣县廳厅辦办處处員员務务齊齐濟济蘭兰貴贵遼辽黑黑龍龙閩闽蘇苏華华東东廣广灣湾愛爱";
+
+fn traditional_to_simplified(c: char) -> char {
+    let mut it = TRADITIONAL.chars();
+    while let (Some(t), Some(s)) = (it.next(), it.next()) {
+        if t == c {
+            return s;
+        }
+    }
+    c
+}
+
+/// Fold one character: full-width ASCII to half width, punctuation variants
+/// to one form, traditional to simplified. Always one char for one char, so
+/// positions in folded text match positions in the original.
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' | '\u{00A0}' | '\u{2002}' | '\u{2003}' | '\u{2009}' | '\u{200B}' => ' ',
+        '、' | '。' => '.',
+        '“' | '”' | '„' | '「' | '」' | '『' | '』' | '〝' | '〞' => '"',
+        '‘' | '’' => '\'',
+        '—' | '–' | '−' | '─' | '―' | '﹣' => '-',
+        '〔' | '【' => '[',
+        '〕' | '】' => ']',
+        _ if (c as u32) >= 0x3400 => traditional_to_simplified(c),
+        _ => c,
+    }
+}
+
+/// Fold a whole string (same number of chars).
+pub fn fold(s: &str) -> String {
+    s.chars().map(fold_char).collect()
+}
+
+/// The comparison key of a label: folded, without whitespace or punctuation.
+pub fn key(s: &str) -> String {
+    s.chars()
+        .map(fold_char)
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// Levenshtein distance over chars.
+pub fn levenshtein(a: &[char], b: &[char]) -> usize {
+    if a.is_empty() {
+        return b.len();
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Similarity of two label keys in 0..=1 (1 = equal).
+pub fn similarity(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let n = a.len().max(b.len());
+    if n == 0 {
+        return 1.0;
+    }
+    1.0 - levenshtein(&a, &b) as f64 / n as f64
+}
+
+/// Does a found key denote the standard key? Exact for short labels, fuzzy
+/// (OCR noise, misprints, wrapped prefixes) for longer ones. Returns a score.
+pub fn label_score(found: &str, standard: &str) -> f64 {
+    if found == standard {
+        return 1.0;
+    }
+    let fl = found.chars().count();
+    let sl = standard.chars().count();
+    if fl < 4 || sl < 4 {
+        return 0.0;
+    }
+    let mut best = 0.0f64;
+    let sim = similarity(found, standard);
+    let threshold = if sl >= 8 { 0.7 } else { 0.75 };
+    if sim >= threshold {
+        best = sim;
+    }
+    // A label wrapped over lines: the first piece is a long prefix.
+    if standard.starts_with(found) && fl >= 6 && fl * 2 >= sl {
+        best = best.max(0.72 + 0.2 * fl as f64 / sl as f64);
+    }
+    best
+}
+
+/// Is this text a blank-cell marker (read as 0 with a BLANK warning)?
+pub fn is_blank_marker(s: &str) -> bool {
+    let t: String = s
+        .chars()
+        .map(fold_char)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    t.is_empty() || t.chars().all(|c| matches!(c, '-' | '/' | '\\' | '_' | '~')) || t == "无"
+}
+
+/// A number as printed in a table cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Number {
+    pub negative: bool,
+    /// Integer digits without separators.
+    pub int: String,
+    /// Fraction digits, if any.
+    pub frac: Option<String>,
+    /// Unit as printed after the number (元, 万元, 件, …), if any.
+    pub unit: String,
+}
+
+impl Number {
+    pub fn as_i64(&self) -> Option<i64> {
+        if self
+            .frac
+            .as_deref()
+            .is_some_and(|f| f.chars().any(|c| c != '0'))
+        {
+            return None;
+        }
+        let v: i64 = self.int.parse().ok()?;
+        Some(if self.negative { -v } else { v })
+    }
+
+    /// Canonical decimal text without unit (e.g. `7730.28`, `-18`).
+    pub fn decimal(&self) -> String {
+        let int = self.int.trim_start_matches('0');
+        let int = if int.is_empty() { "0" } else { int };
+        let mut s = String::new();
+        if self.negative {
+            s.push('-');
+        }
+        s.push_str(int);
+        if let Some(f) = &self.frac {
+            s.push('.');
+            s.push_str(f);
+        }
+        s
+    }
+}
+
+const UNITS: [&str; 8] = ["万元", "元", "件", "条", "个", "项", "次", "份"];
+
+/// Parse one cell as a number: full-width digits, thousands separators,
+/// an optional sign, decimals and a unit. `None` when it is not one number.
+pub fn parse_number(s: &str) -> Option<Number> {
+    let t: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
+    let mut body = t.as_str();
+    let mut unit = String::new();
+    for u in UNITS {
+        if let Some(b) = body.strip_suffix(u) {
+            body = b;
+            unit = u.to_string();
+            break;
+        }
+    }
+    let (negative, body) = match body.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, body.strip_prefix('+').unwrap_or(body)),
+    };
+    let (int_part, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    if int_part.is_empty() || !int_part.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    // Thousands separators: groups of three after the first group.
+    let int: String = if int_part.contains(',') {
+        let groups: Vec<&str> = int_part.split(',').collect();
+        let ok = groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+            && groups.iter().skip(1).all(|g| g.len() == 3);
+        if !ok {
+            return None;
+        }
+        groups.concat()
+    } else {
+        int_part.to_string()
+    };
+    if !int.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if let Some(f) = frac {
+        if f.is_empty() || !f.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+    }
+    Some(Number {
+        negative,
+        int,
+        frac: frac.map(str::to_string),
+        unit,
+    })
+}
+
+/// Does the cell look like digits run together or separated by single
+/// spaces (`230 000023`), possibly with a sign, decimals and a unit?
+pub fn is_digit_run(s: &str) -> bool {
+    let t = fold(s);
+    let mut digits = 0;
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            digits += 1;
+        } else if !(c.is_whitespace() || matches!(c, '-' | '.' | ',')) {
+            let rest: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+            return digits > 0 && UNITS.iter().any(|u| rest.ends_with(u)) && {
+                let stripped = UNITS
+                    .iter()
+                    .find_map(|u| rest.strip_suffix(u))
+                    .unwrap_or(&rest);
+                stripped
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.' | ','))
+            };
+        }
+    }
+    digits > 0
+}
+
+/// Is this a page footer such as `-3-` or `- 3 -` or `第3页`?
+pub fn is_page_footer(s: &str) -> bool {
+    let t: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
+    if let Some(inner) = t.strip_prefix('-').and_then(|x| x.strip_suffix('-')) {
+        return !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit());
+    }
+    if let Some(inner) = t.strip_prefix('第').and_then(|x| x.strip_suffix('页')) {
+        return !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit());
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_and_keys() {
+        assert_eq!(key("（一）予以公开"), key("(一)予以公开"));
+        assert_eq!(key("１．屬於國家秘密"), key("1.属于国家秘密"));
+        assert_eq!(key("三 、本 年 度办 理 结果"), key("三、本年度办理结果"));
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_number("1,234").and_then(|n| n.as_i64()), Some(1234));
+        assert_eq!(parse_number("１２").and_then(|n| n.as_i64()), Some(12));
+        assert_eq!(parse_number("-18").and_then(|n| n.as_i64()), Some(-18));
+        assert_eq!(
+            parse_number("7730.28").map(|n| n.decimal()).as_deref(),
+            Some("7730.28")
+        );
+        assert!(parse_number("规章").is_none());
+        assert!(parse_number("12,34").is_none());
+        assert!(is_blank_marker("—"));
+        assert!(is_blank_marker("/"));
+        assert!(is_blank_marker("\u{3000}"));
+        assert!(is_page_footer("-3-"));
+        assert!(is_digit_run("230 000023"));
+        assert!(is_digit_run("13575394432.52元"));
+        assert!(!is_digit_run("规章"));
+    }
+
+    #[test]
+    fn fuzzy() {
+        assert!(
+            label_score(
+                &key("2.其他法律行政止公开"),
+                &key("2.其他法律行政法规禁止公开")
+            ) > 0.7
+        );
+        assert!(label_score(&key("半年制发件数"), &key("本年制发件数")) > 0.7);
+        assert_eq!(label_score(&key("规章"), &key("规范")), 0.0);
+    }
+}

@@ -1,0 +1,1278 @@
+//! Reading a `Doc` (real tables, or tables flattened into lines of text) into
+//! the report model plus its narrative, with the format detected.
+
+use crate::finding::Finding;
+use crate::labels::{self, RowPlace};
+use crate::model::{AnnualReport, Format, Value};
+use crate::normalize::{
+    fold, is_blank_marker, is_digit_run, is_page_footer, key, label_score, parse_number,
+};
+use crate::split;
+use gongkai_docs::{Block, Doc};
+
+/// The result of reading a document: the model and what reading noticed
+/// (LABEL, BLANK, AMBIGUOUS). Call [`crate::check`] for the rules.
+#[derive(Debug, Clone)]
+pub struct ReadOutcome {
+    pub report: AnnualReport,
+    pub findings: Vec<Finding>,
+}
+
+/// Build a `Doc` from plain text: one paragraph per line (lines kept verbatim,
+/// tabs included, so the reader can see the layout).
+pub fn doc_from_text_lines(text: &str) -> Doc {
+    Doc {
+        blocks: text
+            .lines()
+            .map(|l| Block::Paragraph(l.to_string()))
+            .collect(),
+    }
+}
+
+// ---------- rows ----------
+
+#[derive(Debug, Clone)]
+struct Row {
+    cells: Vec<String>,
+    /// From a real table (its empty cells are real cells).
+    table: bool,
+    /// A level-1 heading (document title).
+    title: bool,
+}
+
+fn split_line(line: &str) -> Vec<String> {
+    let t = line.trim();
+    if t.is_empty() {
+        return Vec::new();
+    }
+    if t.contains('|') || t.contains('｜') {
+        let inner: String = t
+            .chars()
+            .filter(|c| !matches!(c, '|' | '｜' | '-' | ':' | ' ' | '\t' | '—'))
+            .collect();
+        if inner.is_empty() {
+            return Vec::new(); // markdown separator row
+        }
+        let mut cells: Vec<String> = t.split(['|', '｜']).map(|c| c.trim().to_string()).collect();
+        if t.starts_with(['|', '｜']) && cells.first().is_some_and(String::is_empty) {
+            cells.remove(0);
+        }
+        if t.ends_with(['|', '｜']) && cells.last().is_some_and(String::is_empty) {
+            cells.pop();
+        }
+        return cells;
+    }
+    if t.contains('\t') {
+        return t.split('\t').map(|c| c.trim().to_string()).collect();
+    }
+    // pdftotext -layout: columns separated by runs of two or more spaces.
+    let mut cells = Vec::new();
+    let mut cur = String::new();
+    let mut spaces = String::new();
+    for c in t.chars() {
+        if c.is_whitespace() {
+            spaces.push(c);
+            continue;
+        }
+        if !spaces.is_empty() {
+            if spaces.chars().count() >= 2 || spaces.contains('\u{3000}') {
+                cells.push(std::mem::take(&mut cur));
+            } else {
+                cur.push(' ');
+            }
+            spaces.clear();
+        }
+        cur.push(c);
+    }
+    cells.push(cur);
+    cells
+}
+
+fn doc_rows(doc: &Doc) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for block in &doc.blocks {
+        match block {
+            Block::Heading { level, text } => {
+                for line in text.lines() {
+                    let cells = split_line(line);
+                    if !cells.is_empty() {
+                        rows.push(Row {
+                            cells,
+                            table: false,
+                            title: *level <= 1,
+                        });
+                    }
+                }
+            }
+            Block::Paragraph(text) => {
+                // Lines starting with a tab are table cells, one per line, and
+                // consecutive ones form a row (text extracted from DOCX tables).
+                let mut group: Option<Vec<String>> = None;
+                for line in text.lines() {
+                    if line.starts_with('\t') {
+                        group
+                            .get_or_insert_with(Vec::new)
+                            .push(line.trim().to_string());
+                        continue;
+                    }
+                    if let Some(g) = group.take() {
+                        rows.push(Row {
+                            table: g.len() > 1,
+                            cells: g,
+                            title: false,
+                        });
+                    }
+                    let cells = split_line(line);
+                    if !cells.is_empty() {
+                        rows.push(Row {
+                            cells,
+                            table: false,
+                            title: false,
+                        });
+                    }
+                }
+                if let Some(g) = group.take() {
+                    rows.push(Row {
+                        table: g.len() > 1,
+                        cells: g,
+                        title: false,
+                    });
+                }
+            }
+            Block::Table(t) => {
+                for r in &t.rows {
+                    rows.push(Row {
+                        cells: r
+                            .iter()
+                            .map(|c| c.text.split_whitespace().collect::<Vec<_>>().join(" "))
+                            .collect(),
+                        table: true,
+                        title: false,
+                    });
+                }
+            }
+        }
+    }
+    merge_tab_groups(rows)
+}
+
+/// One-cell rows that came from tab-indented lines separated by blank lines
+/// are already grouped; nothing else to merge. Kept as a hook for layouts
+/// where groups need joining.
+fn merge_tab_groups(rows: Vec<Row>) -> Vec<Row> {
+    rows
+}
+
+// ---------- vocabulary ----------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    Heading(usize),
+    Caption,
+    ProHeader,
+    ProRow(&'static str),
+    TableThree,
+    Group(usize),
+    AppRow(usize),
+    Appeal { opens: bool },
+}
+
+struct Entry {
+    label: Label,
+    text: &'static str,
+    key: String,
+    folded: String,
+}
+
+struct Vocab {
+    entries: Vec<Entry>,
+}
+
+impl Vocab {
+    fn new() -> Vocab {
+        let mut entries = Vec::new();
+        let mut add = |label: Label, text: &'static str| {
+            entries.push(Entry {
+                label,
+                text,
+                key: key(text),
+                folded: fold(text),
+            })
+        };
+        for (i, h) in labels::SECTION_HEADINGS.iter().enumerate() {
+            add(Label::Heading(i), h);
+        }
+        for f in [Format::F2021, Format::F2019] {
+            for b in labels::proactive_blocks(f) {
+                add(Label::Caption, b.caption);
+                for fs in b.fields {
+                    add(Label::ProHeader, fs.label);
+                }
+                for r in b.rows {
+                    add(Label::ProRow(r.key), r.label);
+                }
+            }
+        }
+        add(Label::ProHeader, labels::CONTENT_HEADER);
+        add(Label::TableThree, labels::APPLICATIONS_NOTE);
+        add(Label::TableThree, labels::APPLICANT_HEADER);
+        add(Label::TableThree, labels::ORGANIZATION);
+        for c in labels::APPLICATION_COLUMNS {
+            add(Label::TableThree, c);
+        }
+        add(Label::TableThree, labels::RESULTS_HEADING);
+        for (g, t) in labels::RESULT_GROUPS.iter().enumerate() {
+            add(Label::Group(g), t);
+        }
+        for (i, r) in labels::APPLICATION_ROWS.iter().enumerate() {
+            add(Label::AppRow(i), r.label);
+        }
+        add(Label::Appeal { opens: false }, labels::RECONSIDERATION);
+        add(Label::Appeal { opens: true }, labels::LITIGATION);
+        for (_, t) in labels::APPEAL_BLOCKS.iter().skip(1) {
+            add(Label::Appeal { opens: true }, t);
+        }
+        for (_, t) in labels::APPEAL_FIELDS {
+            add(Label::Appeal { opens: false }, t);
+        }
+        Vocab { entries }
+    }
+
+    /// Best label for a cell key, with its score.
+    fn classify(&self, k: &str) -> Option<(&Entry, f64)> {
+        let mut best: Option<(&Entry, f64)> = None;
+        for e in &self.entries {
+            let s = if let Label::Heading(_) = e.label {
+                // A heading may run on into its first words.
+                if k.starts_with(&e.key) && k.chars().count() <= e.key.chars().count() + 2 {
+                    1.0
+                } else {
+                    label_score(k, &e.key)
+                }
+            } else {
+                label_score(k, &e.key)
+            };
+            if s > 0.0 && best.is_none_or(|(_, b)| s > b) {
+                best = Some((e, s));
+            }
+        }
+        best
+    }
+}
+
+// ---------- explosion of run-together text ----------
+
+/// Split `cell` at occurrences of the given anchors (folded, exact). Returns
+/// pieces; anchors are their own pieces.
+fn explode(cell: &str, anchors: &[&Entry]) -> Vec<String> {
+    let chars: Vec<char> = cell.chars().collect();
+    let folded: Vec<char> = chars
+        .iter()
+        .map(|c| crate::normalize::fold_char(*c))
+        .collect();
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < folded.len() {
+        let mut best = 0;
+        for a in anchors {
+            let n = a.folded.chars().count();
+            if n > best
+                && i + n <= folded.len()
+                && folded[i..i + n].iter().copied().eq(a.folded.chars())
+            {
+                best = n;
+            }
+        }
+        if best > 0 {
+            if start < i {
+                pieces.push(chars[start..i].iter().collect::<String>());
+            }
+            pieces.push(chars[i..i + best].iter().collect::<String>());
+            i += best;
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    if start < chars.len() {
+        pieces.push(chars[start..].iter().collect::<String>());
+    }
+    pieces
+}
+
+fn explode_rows(rows: Vec<Row>, vocab: &Vocab) -> Vec<Row> {
+    let headings: Vec<&Entry> = vocab
+        .entries
+        .iter()
+        .filter(|e| matches!(e.label, Label::Heading(_)))
+        .collect();
+    let table_anchors: Vec<&Entry> = vocab
+        .entries
+        .iter()
+        .filter(|e| !matches!(e.label, Label::Heading(_)))
+        .collect();
+    let mut out = Vec::new();
+    for row in rows {
+        // Headings inside long text start new rows.
+        let mut pending: Vec<String> = Vec::new();
+        for cell in row.cells {
+            if cell.chars().count() > 12 {
+                let pieces = explode(&cell, &headings);
+                if pieces.len() > 1 {
+                    for p in pieces {
+                        let is_heading = headings.iter().any(|h| fold(&p) == h.folded);
+                        if is_heading {
+                            if !pending.is_empty() {
+                                out.push(Row {
+                                    cells: std::mem::take(&mut pending),
+                                    table: row.table,
+                                    title: row.title,
+                                });
+                            }
+                            out.push(Row {
+                                cells: vec![p],
+                                table: false,
+                                title: false,
+                            });
+                        } else if !p.trim().is_empty() {
+                            pending.push(p);
+                        }
+                    }
+                    if !pending.is_empty() {
+                        out.push(Row {
+                            cells: std::mem::take(&mut pending),
+                            table: row.table,
+                            title: row.title,
+                        });
+                    }
+                    continue;
+                }
+            }
+            pending.push(cell);
+        }
+        if !pending.is_empty() {
+            out.push(Row {
+                cells: pending,
+                table: row.table,
+                title: row.title,
+            });
+        }
+    }
+    // Table labels run together with numbers: explode cells where everything
+    // between the anchors is numbers.
+    for row in &mut out {
+        let mut cells = Vec::new();
+        for cell in std::mem::take(&mut row.cells) {
+            let pieces = explode(&cell, &table_anchors);
+            let ok = pieces.len() > 1
+                && pieces.iter().all(|p| {
+                    let f = fold(p);
+                    table_anchors.iter().any(|a| a.folded == f)
+                        || p.trim().is_empty()
+                        || is_digit_run(p)
+                });
+            if ok {
+                cells.extend(pieces.into_iter().filter(|p| !p.trim().is_empty()));
+            } else {
+                cells.push(cell);
+            }
+        }
+        row.cells = cells;
+    }
+    out
+}
+
+// ---------- format, year, agency ----------
+
+fn detect_format(rows: &[Row]) -> Format {
+    let mut s2019 = 0;
+    let mut s2021 = 0;
+    let m2019: Vec<String> = labels::MARKERS_2019.iter().map(|m| key(m)).collect();
+    let m2021: Vec<String> = labels::MARKERS_2021.iter().map(|m| key(m)).collect();
+    for row in rows {
+        for c in &row.cells {
+            let k = key(c);
+            s2019 += m2019.iter().filter(|m| k.contains(m.as_str())).count();
+            s2021 += m2021.iter().filter(|m| k.contains(m.as_str())).count();
+        }
+    }
+    if s2019 > s2021 {
+        Format::F2019
+    } else {
+        Format::F2021
+    }
+}
+
+/// Find `YYYY年` in `s` (digits possibly full width, spaces allowed before 年).
+fn years_in(s: &str) -> Vec<(usize, i32)> {
+    let chars: Vec<char> = fold(s).chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 4 <= chars.len() {
+        let four = &chars[i..i + 4];
+        if four.iter().all(|c| c.is_ascii_digit()) && (i == 0 || !chars[i - 1].is_ascii_digit()) {
+            let mut j = i + 4;
+            while j < chars.len() && chars[j] == ' ' {
+                j += 1;
+            }
+            if chars.get(j) == Some(&'年') {
+                let y: String = four.iter().collect();
+                if let Ok(y) = y.parse::<i32>() {
+                    if (2000..=2100).contains(&y) {
+                        out.push((i, y));
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+const AGENCY_ENDINGS: [&str; 24] = [
+    "政府",
+    "街道",
+    "办事处",
+    "办公厅",
+    "办公室",
+    "局",
+    "委员会",
+    "委",
+    "镇",
+    "乡",
+    "区",
+    "县",
+    "市",
+    "厅",
+    "院",
+    "中心",
+    "所",
+    "部",
+    "署",
+    "会",
+    "处",
+    "站",
+    "队",
+    "馆",
+];
+
+fn clean_agency(s: &str) -> Option<String> {
+    let mut t = s.trim().to_string();
+    for p in ["标题:", "标题：", "关于"] {
+        if let Some(r) = t.strip_prefix(p) {
+            t = r.trim().to_string();
+        }
+    }
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let n = t.chars().count();
+    if (2..=40).contains(&n)
+        && !t
+            .chars()
+            .any(|c| c.is_ascii_digit() || "，。：；（）《》".contains(c))
+        && AGENCY_ENDINGS.iter().any(|e| t.ends_with(e))
+    {
+        Some(t)
+    } else {
+        None
+    }
+}
+
+/// Year and agency from the title lines (before section 一).
+fn title_info(lines: &[String]) -> (Option<i32>, Option<String>, Vec<usize>) {
+    let mut year = None;
+    let mut agency = None;
+    let mut title_lines = Vec::new();
+    for (i, line) in lines.iter().enumerate().take(15) {
+        let k = key(line);
+        let joined_next = lines.get(i + 1).map(|n| key(n)).unwrap_or_default();
+        let is_title = (k.contains("年度报告")
+            || k.contains("年报")
+            || (k.contains("政府信息") && joined_next.contains("年度报告")))
+            && line.chars().count() <= 80;
+        if !is_title {
+            continue;
+        }
+        title_lines.push(i);
+        if k.contains("政府信息") && !k.contains("年度报告") {
+            title_lines.push(i + 1);
+        }
+        let folded = fold(line);
+        let ys = years_in(&folded);
+        if year.is_none() {
+            year = ys.first().map(|(_, y)| *y);
+        }
+        if agency.is_none() {
+            let cut = ys.first().map(|(p, _)| *p).or_else(|| {
+                folded
+                    .find(labels::TITLE_SUFFIX)
+                    .map(|b| folded[..b].chars().count())
+            });
+            if let Some(p) = cut {
+                let before: String = folded.chars().take(p).collect();
+                agency = clean_agency(&before);
+            }
+            if agency.is_none() && i > 0 {
+                agency = lines.get(i - 1).and_then(|l| clean_agency(l));
+                if agency.is_some() {
+                    title_lines.push(i - 1);
+                }
+            }
+        }
+    }
+    if year.is_none() {
+        year = period_year(lines);
+    }
+    (year, agency, title_lines)
+}
+
+/// The year of the statistical period (统计期限自2021年1月1日 …).
+fn period_year(lines: &[String]) -> Option<i32> {
+    for line in lines {
+        let f = fold(line);
+        if let Some(p) = f.find("统计期") {
+            if let Some((_, y)) = years_in(&f[p..]).first() {
+                return Some(*y);
+            }
+        }
+    }
+    None
+}
+
+// ---------- tokens and the reading machine ----------
+
+#[derive(Debug, Clone)]
+enum Tok {
+    Text(String),
+    Num(String),
+    Blank,
+    RowEnd { multi: bool },
+}
+
+fn row_tokens(row: &Row, out: &mut Vec<Tok>) {
+    let cells: Vec<&String> = row.cells.iter().filter(|c| !is_page_footer(c)).collect();
+    let is_value = |c: &str| parse_number(c).is_some() || is_digit_run(c);
+    let last_text = cells
+        .iter()
+        .rposition(|c| !c.trim().is_empty() && !is_blank_marker(c) && !is_value(c));
+    let after = last_text.map(|p| p + 1).unwrap_or(0);
+    let has_num_after = cells.iter().skip(after).any(|c| is_value(c));
+    let count_after = cells.len().saturating_sub(after);
+    let multi = cells.len() >= 2;
+    for (i, c) in cells.iter().enumerate() {
+        if c.trim().is_empty() {
+            let counts = multi && i >= after && (has_num_after || count_after >= 2);
+            if counts {
+                out.push(Tok::Blank);
+            }
+        } else if is_blank_marker(c) {
+            out.push(Tok::Blank);
+        } else if is_value(c) {
+            out.push(Tok::Num(c.to_string()));
+        } else {
+            out.push(Tok::Text(c.to_string()));
+        }
+    }
+    out.push(Tok::RowEnd { multi });
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Pro(usize),
+    App(usize),
+    /// （六）其他处理 printed as one row.
+    OtherGroup,
+    Appeals,
+}
+
+#[derive(Debug)]
+struct Pending {
+    target: Target,
+    label_raw: String,
+    values: Vec<Tok>,
+}
+
+struct Reader<'a> {
+    format: Format,
+    vocab: &'a Vocab,
+    report: AnnualReport,
+    findings: Vec<Finding>,
+    table: Option<u8>,
+    caption: Option<usize>,
+    group: Option<usize>,
+    pending: Option<Pending>,
+    /// Table 三 rows printed run together: candidates to be chosen jointly.
+    deferred: Vec<(usize, Vec<[i64; 7]>)>,
+    other_as_one_row: bool,
+}
+
+fn location_pro(format: Format, idx: usize, field: Option<usize>) -> String {
+    let rows = labels::proactive_rows(format);
+    let blocks = labels::proactive_blocks(format);
+    let Some((b, r)) = rows.get(idx) else {
+        return labels::TABLE_PROACTIVE.to_string();
+    };
+    let block = blocks.get(*b);
+    let caption = block.map(|b| b.caption).unwrap_or("");
+    match field.and_then(|f| block.and_then(|b| b.fields.get(f))) {
+        Some(f) => format!(
+            "{}/{}/{}/{}",
+            labels::TABLE_PROACTIVE,
+            caption,
+            r.label,
+            f.label
+        ),
+        None => format!("{}/{}/{}", labels::TABLE_PROACTIVE, caption, r.label),
+    }
+}
+
+impl<'a> Reader<'a> {
+    fn label_finding(&mut self, location: String, found: &str, expected: &str) {
+        if key(found) != key(expected) {
+            self.findings.push(Finding::warning(
+                "LABEL",
+                location,
+                format!("标签「{}」与标准标签「{}」不一致", found.trim(), expected),
+            ));
+        }
+    }
+
+    fn text(&mut self, raw: &str) {
+        let k = key(raw);
+        if k.is_empty() {
+            return;
+        }
+        let classified = self.vocab.classify(&k).map(|(e, s)| (e.label, e.text, s));
+        match classified {
+            Some((Label::Heading(h), _, _)) => {
+                self.finish();
+                self.table = match h {
+                    1 => Some(2),
+                    2 => Some(3),
+                    3 => Some(4),
+                    _ => None,
+                };
+                self.caption = None;
+            }
+            Some((Label::Caption, text, _)) => {
+                self.finish();
+                self.table = Some(2);
+                self.caption = labels::proactive_blocks(self.format)
+                    .iter()
+                    .position(|b| key(b.caption) == key(text));
+            }
+            Some((Label::ProHeader, text, _)) if self.table == Some(2) => {
+                self.finish();
+                let blocks = labels::proactive_blocks(self.format);
+                let own: Vec<&str> = match self.caption.and_then(|c| blocks.get(c)) {
+                    Some(b) => b.fields.iter().map(|f| f.label).collect(),
+                    None => blocks
+                        .iter()
+                        .flat_map(|b| b.fields.iter().map(|f| f.label))
+                        .collect(),
+                };
+                let exact =
+                    key(raw) == key(labels::CONTENT_HEADER) || own.iter().any(|l| key(l) == k);
+                if !exact {
+                    let caption = self
+                        .caption
+                        .and_then(|c| blocks.get(c))
+                        .map(|b| b.caption)
+                        .unwrap_or("");
+                    let expected = own
+                        .iter()
+                        .max_by(|a, b| {
+                            crate::normalize::similarity(&k, &key(a))
+                                .total_cmp(&crate::normalize::similarity(&k, &key(b)))
+                        })
+                        .copied()
+                        .unwrap_or(text);
+                    self.label_finding(
+                        format!("{}/{}/表头", labels::TABLE_PROACTIVE, caption),
+                        raw,
+                        expected,
+                    );
+                }
+            }
+            Some((Label::ProRow(row_key), _, _))
+                if self.table == Some(2) || self.table.is_none() =>
+            {
+                self.finish();
+                let rows = labels::proactive_rows(self.format);
+                if let Some(idx) = rows.iter().position(|(_, r)| r.key == row_key) {
+                    self.table = Some(2);
+                    self.pending = Some(Pending {
+                        target: Target::Pro(idx),
+                        label_raw: raw.to_string(),
+                        values: Vec::new(),
+                    });
+                }
+            }
+            Some((Label::TableThree, _, _)) => {
+                if self.table != Some(4) {
+                    self.finish();
+                    self.table = Some(3);
+                }
+            }
+            Some((Label::Group(g), _, _)) => {
+                self.finish();
+                self.table = Some(3);
+                self.group = Some(g);
+                if g == labels::OTHER_GROUP {
+                    self.pending = Some(Pending {
+                        target: Target::OtherGroup,
+                        label_raw: raw.to_string(),
+                        values: Vec::new(),
+                    });
+                }
+            }
+            Some((Label::AppRow(idx), _, score)) => {
+                // "3.其他" only under （六）.
+                if idx == labels::ROW_OTHER_OTHER
+                    && score < 1.0
+                    && self.group != Some(labels::OTHER_GROUP)
+                {
+                    return self.unknown(raw);
+                }
+                self.finish();
+                self.table = Some(3);
+                if let Some(spec) = labels::APPLICATION_ROWS.get(idx) {
+                    if let RowPlace::Item(g) = spec.place {
+                        self.group = Some(g);
+                    }
+                }
+                self.pending = Some(Pending {
+                    target: Target::App(idx),
+                    label_raw: raw.to_string(),
+                    values: Vec::new(),
+                });
+            }
+            Some((Label::Appeal { opens }, _, _)) => {
+                if self.table == Some(4) || opens {
+                    self.table = Some(4);
+                    if !matches!(
+                        self.pending.as_ref().map(|p| p.target),
+                        Some(Target::Appeals)
+                    ) {
+                        self.finish();
+                        self.pending = Some(Pending {
+                            target: Target::Appeals,
+                            label_raw: String::new(),
+                            values: Vec::new(),
+                        });
+                    }
+                } else if self.table != Some(3) {
+                    self.unknown(raw);
+                } else {
+                    // 总计 / 其他 column headers of table 三.
+                    self.finish();
+                }
+            }
+            _ => self.unknown(raw),
+        }
+    }
+
+    fn unknown(&mut self, raw: &str) {
+        let Some(p) = self.pending.as_mut() else {
+            return;
+        };
+        if p.target == Target::Appeals {
+            if !p.values.is_empty() {
+                self.finish();
+            }
+            return;
+        }
+        if p.values.is_empty() && p.label_raw.chars().count() < 80 {
+            p.label_raw.push_str(raw.trim());
+        } else {
+            self.finish();
+        }
+    }
+
+    fn value(&mut self, tok: Tok) {
+        if let Some(p) = self.pending.as_mut() {
+            p.values.push(tok);
+        }
+    }
+
+    fn row_end(&mut self, multi: bool) {
+        let done = self.pending.as_ref().is_some_and(|p| {
+            multi && !p.values.is_empty() && (p.target != Target::Appeals || p.values.len() >= 15)
+        });
+        if done {
+            self.finish();
+        }
+    }
+
+    /// Values of a pending row as cells: numbers (with whitespace-separated
+    /// runs expanded when that gives exactly `n` clean cells) and blanks.
+    fn cells_of(values: &[Tok], n: usize) -> Cells {
+        let mut vals: Vec<&Tok> = values.iter().collect();
+        while vals.len() > n && matches!(vals.last(), Some(Tok::Blank)) {
+            vals.pop();
+        }
+        let clean = |s: &str| {
+            parse_number(s).is_some_and(|num| {
+                !(num.int.len() > 1 && num.int.starts_with('0') && !num.int.contains(','))
+            })
+        };
+        if vals.len() == n
+            && vals
+                .iter()
+                .all(|t| matches!(t, Tok::Blank) || matches!(t, Tok::Num(s) if clean(s)))
+        {
+            return Cells::Exact(vals.into_iter().cloned().collect());
+        }
+        // Expand single-space separated numbers.
+        let mut expanded: Vec<Tok> = Vec::new();
+        for t in &vals {
+            match t {
+                Tok::Num(s) if !clean(s) || s.trim().contains(' ') => {
+                    for p in s.split_whitespace() {
+                        expanded.push(Tok::Num(p.to_string()));
+                    }
+                }
+                other => expanded.push((*other).clone()),
+            }
+        }
+        if expanded.len() == n
+            && expanded
+                .iter()
+                .all(|t| matches!(t, Tok::Blank) || matches!(t, Tok::Num(s) if clean(s)))
+        {
+            return Cells::Exact(expanded);
+        }
+        let nums: Vec<&str> = vals
+            .iter()
+            .filter_map(|t| match t {
+                Tok::Num(s) => Some(s.as_str()),
+                _ => None,
+            })
+            .collect();
+        let has_blank = vals.iter().any(|t| matches!(t, Tok::Blank));
+        if !has_blank && !nums.is_empty() && (nums.len() < n || nums.iter().any(|s| !clean(s))) {
+            // Digits run together (possibly with stray spaces).
+            let joined: String = nums.concat();
+            let run_like =
+                nums.len() == 1 || nums.iter().any(|s| s.trim().contains(' ') || !clean(s));
+            if run_like {
+                return Cells::Run(joined);
+            }
+        }
+        if vals.len() > n {
+            return Cells::Exact(vals.into_iter().take(n).cloned().collect());
+        }
+        Cells::Short
+    }
+
+    fn blank_finding(&mut self, location: String) {
+        self.findings.push(Finding::warning(
+            "BLANK",
+            location,
+            "该单元格为空或为“/”“—”，已按0计",
+        ));
+    }
+
+    fn finish(&mut self) {
+        let Some(p) = self.pending.take() else {
+            return;
+        };
+        match p.target {
+            Target::Pro(idx) => self.finish_pro(idx, &p),
+            Target::App(idx) => self.finish_app(idx, &p, false),
+            Target::OtherGroup => {
+                if !p.values.is_empty() {
+                    self.finish_app(labels::ROW_OTHER_OTHER, &p, true);
+                }
+            }
+            Target::Appeals => self.finish_appeals(&p),
+        }
+    }
+
+    fn finish_pro(&mut self, idx: usize, p: &Pending) {
+        let rows = labels::proactive_rows(self.format);
+        let blocks = labels::proactive_blocks(self.format);
+        let Some((b, spec)) = rows.get(idx).copied() else {
+            return;
+        };
+        let Some(fields) = blocks.get(b).map(|bl| bl.fields) else {
+            return;
+        };
+        if self.report.proactive.get(idx).is_some_and(Option::is_some) {
+            return;
+        }
+        self.label_finding(
+            location_pro(self.format, idx, None),
+            &p.label_raw,
+            spec.label,
+        );
+        let values = match Self::cells_of(&p.values, fields.len()) {
+            Cells::Exact(toks) => {
+                let mut vals = Vec::new();
+                for (fi, (t, f)) in toks.iter().zip(fields).enumerate() {
+                    match t {
+                        Tok::Blank => {
+                            self.blank_finding(location_pro(self.format, idx, Some(fi)));
+                            vals.push(Value::zero(f.kind));
+                        }
+                        Tok::Num(s) => vals.push(pro_value(s, f.kind)),
+                        _ => {}
+                    }
+                }
+                vals
+            }
+            Cells::Run(s) => match split::split_proactive(&s, fields) {
+                Some((vals, n)) => {
+                    if n > 1 {
+                        let shown: Vec<String> = vals.iter().map(Value::display).collect();
+                        self.findings.push(Finding::warning(
+                            "AMBIGUOUS",
+                            location_pro(self.format, idx, None),
+                            format!(
+                                "「{}」的数字连在一起（{}），表内没有可据以拆分的勾稽关系，共有{}种拆法，暂按{}读取，请核对原文",
+                                spec.label,
+                                s.trim(),
+                                n,
+                                shown.join("/")
+                            ),
+                        ));
+                    }
+                    vals
+                }
+                None => return,
+            },
+            Cells::Short => return,
+        };
+        if let Some(slot) = self.report.proactive.get_mut(idx) {
+            *slot = Some(values);
+        }
+    }
+
+    fn finish_app(&mut self, idx: usize, p: &Pending, as_group: bool) {
+        if !labels::row_in_format(self.format, idx)
+            || self
+                .report
+                .applications
+                .get(idx)
+                .is_some_and(Option::is_some)
+            || self.deferred.iter().any(|(i, _)| *i == idx)
+        {
+            return;
+        }
+        let loc = format!(
+            "{}/{}",
+            labels::TABLE_APPLICATIONS,
+            labels::row_location(self.format, idx)
+        );
+        if as_group && self.format == Format::F2021 {
+            self.other_as_one_row = true;
+            self.findings.push(Finding::warning(
+                "LABEL",
+                loc.clone(),
+                format!(
+                    "2021年格式中「{}」应分列「{}」「{}」「{}」三项，原文只填一行，其数值已计入「{}」",
+                    labels::RESULT_GROUPS[labels::OTHER_GROUP],
+                    labels::APPLICATION_ROWS[20].label,
+                    labels::APPLICATION_ROWS[21].label,
+                    labels::APPLICATION_ROWS[22].label,
+                    labels::APPLICATION_ROWS[22].label,
+                ),
+            ));
+        } else {
+            self.label_finding(
+                loc.clone(),
+                &p.label_raw,
+                labels::row_label(self.format, idx),
+            );
+        }
+        match Self::cells_of(&p.values, 7) {
+            Cells::Exact(toks) => {
+                let mut row = [0i64; 7];
+                for (c, t) in toks.iter().enumerate() {
+                    match t {
+                        Tok::Blank => {
+                            self.blank_finding(format!("{loc}/{}", labels::APPLICATION_COLUMNS[c]))
+                        }
+                        Tok::Num(s) => row[c] = int_value(s),
+                        _ => {}
+                    }
+                }
+                if let Some(slot) = self.report.applications.get_mut(idx) {
+                    *slot = Some(row);
+                }
+            }
+            Cells::Run(s) => {
+                let Some(d) = split::digits_of(&s) else {
+                    return;
+                };
+                let mut cands = split::split_row_r3(&d);
+                if cands.is_empty() {
+                    cands = split::split_free(&d, 7)
+                        .into_iter()
+                        .filter_map(|v| <[i64; 7]>::try_from(v).ok())
+                        .collect();
+                }
+                if !cands.is_empty() {
+                    self.deferred.push((idx, cands));
+                }
+            }
+            Cells::Short => {}
+        }
+    }
+
+    fn finish_appeals(&mut self, p: &Pending) {
+        if self.report.appeals.iter().any(Option::is_some) {
+            return;
+        }
+        let cells: Option<[i64; 15]> = match Self::cells_of(&p.values, 15) {
+            Cells::Exact(toks) => {
+                let mut v = [0i64; 15];
+                for (i, t) in toks.iter().enumerate() {
+                    match t {
+                        Tok::Blank => {
+                            let (_, bl) = labels::APPEAL_BLOCKS[i / 5];
+                            let (_, fl) = labels::APPEAL_FIELDS[i % 5];
+                            self.blank_finding(format!("{}/{}/{}", labels::TABLE_APPEALS, bl, fl));
+                        }
+                        Tok::Num(s) => v[i] = int_value(s),
+                        _ => {}
+                    }
+                }
+                Some(v)
+            }
+            Cells::Run(s) => split::digits_of(&s).and_then(|d| {
+                let c = split::split_appeals_r4(&d);
+                let chosen = if c.is_empty() {
+                    split::split_free(&d, 15)
+                        .into_iter()
+                        .filter_map(|v| <[i64; 15]>::try_from(v).ok())
+                        .next()
+                } else {
+                    c.first().copied()
+                };
+                if c.len() > 1 || (c.is_empty() && chosen.is_some()) {
+                    self.findings.push(Finding::warning(
+                        "AMBIGUOUS",
+                        labels::TABLE_APPEALS,
+                        format!(
+                            "表四的数字连在一起（{}），有多种拆分方式都满足表内关系，请核对原文",
+                            s.trim()
+                        ),
+                    ));
+                }
+                chosen
+            }),
+            Cells::Short => None,
+        };
+        if let Some(v) = cells {
+            for b in 0..3 {
+                let mut block = [0i64; 5];
+                block.copy_from_slice(&v[b * 5..b * 5 + 5]);
+                self.report.appeals[b] = Some(block);
+            }
+        }
+    }
+
+    /// Choose jointly among the candidate splits of run-together rows so that
+    /// R1 and R2 hold as far as possible.
+    fn resolve_deferred(&mut self) {
+        let deferred = std::mem::take(&mut self.deferred);
+        if deferred.is_empty() {
+            return;
+        }
+        let product: f64 = deferred.iter().map(|(_, c)| c.len() as f64).product();
+        let mut choice: Vec<usize> = vec![0; deferred.len()];
+        let mut ambiguous = false;
+        if product <= 200_000.0 && deferred.iter().any(|(_, c)| c.len() > 1) {
+            let mut best_score = -1i64;
+            let mut best_count = 0usize;
+            let mut idx = vec![0usize; deferred.len()];
+            loop {
+                let mut apps = self.report.applications.clone();
+                for (k, (row, cands)) in deferred.iter().enumerate() {
+                    if let Some(slot) = apps.get_mut(*row) {
+                        *slot = cands.get(idx[k]).copied();
+                    }
+                }
+                let score = crate::rules::satisfied_sums(self.format, &apps);
+                if score > best_score {
+                    best_score = score;
+                    best_count = 1;
+                    choice = idx.clone();
+                } else if score == best_score {
+                    best_count += 1;
+                }
+                // next combination
+                let mut k = 0;
+                loop {
+                    if k == idx.len() {
+                        break;
+                    }
+                    idx[k] += 1;
+                    if idx[k] < deferred[k].1.len() {
+                        break;
+                    }
+                    idx[k] = 0;
+                    k += 1;
+                }
+                if k == idx.len() {
+                    break;
+                }
+            }
+            ambiguous = best_count > 1;
+        } else if deferred.iter().any(|(_, c)| c.len() > 1) {
+            ambiguous = true;
+        }
+        for (k, (row, cands)) in deferred.iter().enumerate() {
+            let chosen = cands.get(choice[k]).copied();
+            if let Some(slot) = self.report.applications.get_mut(*row) {
+                *slot = chosen;
+            }
+            if ambiguous && cands.len() > 1 {
+                let shown = chosen
+                    .map(|c| {
+                        c.iter()
+                            .map(|v| v.to_string())
+                            .collect::<Vec<_>>()
+                            .join("/")
+                    })
+                    .unwrap_or_default();
+                self.findings.push(Finding::warning(
+                    "AMBIGUOUS",
+                    format!(
+                        "{}/{}",
+                        labels::TABLE_APPLICATIONS,
+                        labels::row_location(self.format, *row)
+                    ),
+                    format!(
+                        "该行数字连在一起，有{}种拆分都符合表内勾稽关系，暂按{}读取，请核对原文",
+                        cands.len(),
+                        shown
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+enum Cells {
+    Exact(Vec<Tok>),
+    Run(String),
+    Short,
+}
+
+fn int_value(s: &str) -> i64 {
+    parse_number(s).and_then(|n| n.as_i64()).unwrap_or(0)
+}
+
+fn pro_value(s: &str, kind: labels::FieldKind) -> Value {
+    match kind {
+        labels::FieldKind::Count | labels::FieldKind::Change => Value::Int(int_value(s)),
+        labels::FieldKind::Money => Value::Text(
+            parse_number(s)
+                .map(|n| n.decimal())
+                .unwrap_or_else(|| s.trim().to_string()),
+        ),
+        labels::FieldKind::Text => Value::Text(
+            fold(s)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>(),
+        ),
+    }
+}
+
+/// Read a document into a report. Never panics; whatever cannot be found is
+/// left `None` and reported MISSING by [`crate::check`].
+pub fn read_doc(doc: &Doc) -> ReadOutcome {
+    let vocab = Vocab::new();
+    let rows = explode_rows(doc_rows(doc), &vocab);
+    let format = detect_format(&rows);
+    let mut reader = Reader {
+        format,
+        vocab: &vocab,
+        report: AnnualReport::empty(format),
+        findings: Vec::new(),
+        table: None,
+        caption: None,
+        group: None,
+        pending: None,
+        deferred: Vec::new(),
+        other_as_one_row: false,
+    };
+
+    // Narrative and title.
+    let mut section: Option<usize> = None;
+    let mut pre_lines: Vec<String> = Vec::new();
+    let mut pre_is_title: Vec<bool> = Vec::new();
+    let mut sections: [Vec<String>; 6] = Default::default();
+    for row in &rows {
+        if let [only] = row.cells.as_slice() {
+            let k = key(only);
+            if let Some((e, s)) = vocab.classify(&k) {
+                if let Label::Heading(h) = e.label {
+                    if s >= 0.75 && !row.table {
+                        section = Some(h);
+                        continue;
+                    }
+                }
+            }
+        }
+        if row.table {
+            continue;
+        }
+        let text = row.cells.join(" ");
+        match section {
+            None => {
+                pre_lines.push(text);
+                pre_is_title.push(row.title);
+            }
+            Some(h @ (0 | 4 | 5)) => sections[h].push(text),
+            Some(_) => {}
+        }
+    }
+    let (year, agency, title_idx) = title_info(&pre_lines);
+    reader.report.year = year;
+    reader.report.agency = agency;
+    reader.report.narrative.preamble = pre_lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !title_idx.contains(i) && !pre_is_title.get(*i).copied().unwrap_or(false))
+        .map(|(_, l)| l.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for (i, s) in sections.iter().enumerate() {
+        reader.report.narrative.sections[i] = s.join("\n");
+    }
+    if reader.report.year.is_none() {
+        reader.report.year = period_year(&sections[0]);
+    }
+
+    // Tables.
+    let mut toks = Vec::new();
+    for row in &rows {
+        row_tokens(row, &mut toks);
+    }
+    for t in toks {
+        match t {
+            Tok::Text(s) => reader.text(&s),
+            Tok::Num(_) | Tok::Blank => reader.value(t),
+            Tok::RowEnd { multi } => reader.row_end(multi),
+        }
+    }
+    reader.finish();
+    reader.resolve_deferred();
+    if reader.other_as_one_row {
+        for idx in [20, 21] {
+            if let Some(slot) = reader.report.applications.get_mut(idx) {
+                if slot.is_none() {
+                    *slot = Some([0; 7]);
+                }
+            }
+        }
+    }
+    ReadOutcome {
+        report: reader.report,
+        findings: reader.findings,
+    }
+}

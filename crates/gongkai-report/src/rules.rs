@@ -1,0 +1,557 @@
+//! Consistency rules R1–R7, MISSING, and TEXT checks of the narrative.
+
+use crate::finding::Finding;
+use crate::labels::{self, FieldKind};
+use crate::model::{AnnualReport, Format, Value};
+use crate::normalize::fold;
+
+const T3: &str = labels::TABLE_APPLICATIONS;
+
+fn col(c: usize) -> &'static str {
+    labels::APPLICATION_COLUMNS.get(c).copied().unwrap_or("")
+}
+
+fn result_rows(format: Format) -> impl Iterator<Item = usize> {
+    labels::RESULT_ROWS.filter(move |i| labels::row_in_format(format, *i))
+}
+
+/// Sum of the result rows （一）–（六） in column `c`, if all are present.
+fn results_sum(format: Format, apps: &[Option<[i64; 7]>], c: usize) -> Option<i64> {
+    let mut s = 0;
+    for i in result_rows(format) {
+        s += apps.get(i)?.as_ref()?[c];
+    }
+    Some(s)
+}
+
+fn row(apps: &[Option<[i64; 7]>], i: usize) -> Option<&[i64; 7]> {
+    apps.get(i)?.as_ref()
+}
+
+/// How many of the column equations R1 and R2 hold (used to choose among
+/// splits of run-together numbers).
+pub fn satisfied_sums(format: Format, apps: &[Option<[i64; 7]>]) -> i64 {
+    let mut n = 0;
+    for c in 0..7 {
+        if let (Some(a), Some(b), Some(t), Some(o)) = (
+            row(apps, labels::ROW_NEW),
+            row(apps, labels::ROW_CARRIED_IN),
+            row(apps, labels::ROW_TOTAL),
+            row(apps, labels::ROW_CARRIED_OUT),
+        ) {
+            n += i64::from(a[c] + b[c] == t[c] + o[c]);
+        }
+        if let (Some(t), Some(s)) = (row(apps, labels::ROW_TOTAL), results_sum(format, apps, c)) {
+            n += i64::from(t[c] == s);
+        }
+    }
+    n
+}
+
+fn missing(report: &AnnualReport, out: &mut Vec<Finding>) {
+    let f = report.format;
+    let rows = labels::proactive_rows(f);
+    if report.proactive.iter().all(Option::is_none) {
+        out.push(Finding::error(
+            "MISSING",
+            labels::TABLE_PROACTIVE,
+            "未找到表二（主动公开政府信息情况）",
+        ));
+    } else {
+        for (i, v) in report.proactive.iter().enumerate() {
+            if v.is_none() {
+                if let Some((b, r)) = rows.get(i) {
+                    let caption = labels::proactive_blocks(f)
+                        .get(*b)
+                        .map(|b| b.caption)
+                        .unwrap_or("");
+                    out.push(Finding::error(
+                        "MISSING",
+                        format!("{}/{}/{}", labels::TABLE_PROACTIVE, caption, r.label),
+                        format!("表二未找到「{}」一行的数据", r.label),
+                    ));
+                }
+            }
+        }
+    }
+    let present: Vec<usize> = (0..labels::APPLICATION_ROWS.len())
+        .filter(|i| labels::row_in_format(f, *i))
+        .collect();
+    if present
+        .iter()
+        .all(|i| row(&report.applications, *i).is_none())
+    {
+        out.push(Finding::error(
+            "MISSING",
+            T3,
+            "未找到表三（收到和处理政府信息公开申请情况）",
+        ));
+    } else {
+        for i in present {
+            if row(&report.applications, i).is_none() {
+                out.push(Finding::error(
+                    "MISSING",
+                    format!("{T3}/{}", labels::row_location(f, i)),
+                    format!("表三未找到「{}」一行完整的7个数据", labels::row_label(f, i)),
+                ));
+            }
+        }
+    }
+    if report.appeals.iter().all(Option::is_none) {
+        out.push(Finding::error(
+            "MISSING",
+            labels::TABLE_APPEALS,
+            "未找到表四（政府信息公开行政复议、行政诉讼情况）的数据",
+        ));
+    } else {
+        for (b, v) in report.appeals.iter().enumerate() {
+            if v.is_none() {
+                let (_, label) = labels::APPEAL_BLOCKS[b];
+                out.push(Finding::error(
+                    "MISSING",
+                    format!("{}/{label}", labels::TABLE_APPEALS),
+                    format!("表四未找到「{label}」的数据"),
+                ));
+            }
+        }
+    }
+}
+
+fn valid_decimal(s: &str) -> bool {
+    let t = s.strip_prefix('-').unwrap_or(s);
+    let (i, f) = match t.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (t, None),
+    };
+    !i.is_empty()
+        && i.chars().all(|c| c.is_ascii_digit())
+        && f.is_none_or(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn r5(report: &AnnualReport, out: &mut Vec<Finding>) {
+    let f = report.format;
+    let blocks = labels::proactive_blocks(f);
+    for (i, ((b, r), vals)) in labels::proactive_rows(f)
+        .iter()
+        .zip(report.proactive.iter())
+        .enumerate()
+    {
+        let _ = i;
+        let (Some(block), Some(vals)) = (blocks.get(*b), vals) else {
+            continue;
+        };
+        for (field, v) in block.fields.iter().zip(vals) {
+            let loc = format!(
+                "{}/{}/{}/{}",
+                labels::TABLE_PROACTIVE,
+                block.caption,
+                r.label,
+                field.label
+            );
+            let bad = match (field.kind, v) {
+                (FieldKind::Count, Value::Int(n)) => (*n < 0).then(|| n.to_string()),
+                (FieldKind::Money, Value::Text(s)) => {
+                    (!valid_decimal(s) || s.starts_with('-')).then(|| s.clone())
+                }
+                (FieldKind::Count, Value::Text(s)) | (FieldKind::Change, Value::Text(s)) => {
+                    Some(s.clone())
+                }
+                (FieldKind::Money, Value::Int(n)) => (*n < 0).then(|| n.to_string()),
+                _ => None,
+            };
+            if let Some(shown) = bad {
+                let what = if field.kind == FieldKind::Money {
+                    "非负金额"
+                } else {
+                    "非负整数"
+                };
+                out.push(Finding::error(
+                    "R5",
+                    loc,
+                    format!("「{}」应为{what}，原文为{shown}", field.label),
+                ));
+            }
+        }
+    }
+    for (i, r) in report.applications.iter().enumerate() {
+        if let Some(r) = r {
+            for (c, v) in r.iter().enumerate() {
+                if *v < 0 {
+                    out.push(Finding::error(
+                        "R5",
+                        format!("{T3}/{}/{}", labels::row_location(f, i), col(c)),
+                        format!("申请数量应为非负整数，原文为{v}"),
+                    ));
+                }
+            }
+        }
+    }
+    for (b, blk) in report.appeals.iter().enumerate() {
+        if let Some(blk) = blk {
+            for (k, v) in blk.iter().enumerate() {
+                if *v < 0 {
+                    out.push(Finding::error(
+                        "R5",
+                        format!(
+                            "{}/{}/{}",
+                            labels::TABLE_APPEALS,
+                            labels::APPEAL_BLOCKS[b].1,
+                            labels::APPEAL_FIELDS[k].1
+                        ),
+                        format!("案件数量应为非负整数，原文为{v}"),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn r1_to_r4(report: &AnnualReport, out: &mut Vec<Finding>) {
+    let f = report.format;
+    let apps = &report.applications;
+    for c in 0..7 {
+        if let (Some(a), Some(b), Some(t), Some(o)) = (
+            row(apps, labels::ROW_NEW),
+            row(apps, labels::ROW_CARRIED_IN),
+            row(apps, labels::ROW_TOTAL),
+            row(apps, labels::ROW_CARRIED_OUT),
+        ) {
+            let (l, r) = (a[c] + b[c], t[c] + o[c]);
+            if l != r {
+                out.push(Finding::error(
+                    "R1",
+                    format!("{T3}/{}", col(c)),
+                    format!("「{}」列第一项加第二项之和（{}+{}={l}）不等于第三项加第四项之和（{}+{}={r}）", col(c), a[c], b[c], t[c], o[c]),
+                ));
+            }
+        }
+    }
+    for c in 0..7 {
+        if let (Some(t), Some(s)) = (row(apps, labels::ROW_TOTAL), results_sum(f, apps, c)) {
+            if t[c] != s {
+                out.push(Finding::error(
+                    "R2",
+                    format!("{T3}/（七）总计/{}", col(c)),
+                    format!(
+                        "「{}」列（七）总计为{}，但（一）至（六）各项之和为{s}",
+                        col(c),
+                        t[c]
+                    ),
+                ));
+            }
+        }
+    }
+    for (i, r) in apps.iter().enumerate() {
+        if let Some(r) = r {
+            let s: i64 = r[..6].iter().sum();
+            if r[6] != s {
+                out.push(Finding::error(
+                    "R3",
+                    format!("{T3}/{}/总计", labels::row_location(f, i)),
+                    format!(
+                        "「{}」一行总计为{}，但各类申请人之和为{s}",
+                        labels::row_label(f, i),
+                        r[6]
+                    ),
+                ));
+            }
+        }
+    }
+    for (b, blk) in report.appeals.iter().enumerate() {
+        if let Some(blk) = blk {
+            let s: i64 = blk[..4].iter().sum();
+            if blk[4] != s {
+                let label = labels::APPEAL_BLOCKS[b].1;
+                out.push(Finding::error(
+                    "R4",
+                    format!("{}/{label}/总计", labels::TABLE_APPEALS),
+                    format!(
+                        "「{label}」的总计为{}，但结果维持、结果纠正、其他结果、尚未审结之和为{s}",
+                        blk[4]
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn r6_r7(report: &AnnualReport, prev: &AnnualReport, out: &mut Vec<Finding>) {
+    if let (Some(now), Some(last)) = (
+        row(&report.applications, labels::ROW_CARRIED_IN),
+        row(&prev.applications, labels::ROW_CARRIED_OUT),
+    ) {
+        for c in 0..7 {
+            if now[c] != last[c] {
+                out.push(Finding::warning(
+                    "R6",
+                    format!("{T3}/二、上年结转/{}", col(c)),
+                    format!(
+                        "「{}」列上年结转为{}，但上年报告的结转下年度继续办理为{}",
+                        col(c),
+                        now[c],
+                        last[c]
+                    ),
+                ));
+            }
+        }
+    }
+    if report.format == Format::F2021 && prev.format == Format::F2021 {
+        for (k, label) in [("rules", "规章"), ("normative_documents", "行政规范性文件")] {
+            let get = |r: &AnnualReport, f: &str| r.proactive_value(k, f).and_then(Value::as_int);
+            if let (Some(last), Some(issued), Some(repealed), Some(now)) = (
+                get(prev, "in_force"),
+                get(report, "issued"),
+                get(report, "repealed"),
+                get(report, "in_force"),
+            ) {
+                let expect = last + issued - repealed;
+                if expect != now {
+                    out.push(Finding::warning(
+                        "R7",
+                        format!("{}/第二十条第（一）项/{label}/现行有效件数", labels::TABLE_PROACTIVE),
+                        format!("「{label}」上年现行有效{last}件加本年制发{issued}件减本年废止{repealed}件应为{expect}件，但本年现行有效为{now}件"),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+// ---------- TEXT ----------
+
+/// Numbers followed by 件/条 (or %), with their char positions, in text
+/// with line breaks removed.
+fn numbers_with_unit(chars: &[char]) -> Vec<(usize, usize, String, char)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_ascii_digit() || chars[i] == '.' || chars[i] == ',')
+            {
+                i += 1;
+            }
+            let num: String = chars[start..i].iter().filter(|c| **c != ',').collect();
+            let mut j = i;
+            while j < chars.len() && chars[j] == ' ' {
+                j += 1;
+            }
+            if let Some(&u) = chars.get(j) {
+                if matches!(u, '件' | '条' | '%') {
+                    out.push((start, j + 1, num, u));
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The clause before position `p` (back to the previous clause punctuation).
+fn clause_before(chars: &[char], p: usize) -> String {
+    let mut s = p;
+    while s > 0 && !matches!(chars[s - 1], ',' | ';' | '.' | '!' | '?' | '(' | ')') && p - s < 40 {
+        s -= 1;
+    }
+    chars[s..p].iter().collect()
+}
+
+fn sum_cols(r: &[i64; 7]) -> i64 {
+    r[..6].iter().sum()
+}
+
+fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
+    let f = report.format;
+    let text: String = report
+        .narrative
+        .sections
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("。");
+    let text: String = fold(&text)
+        .chars()
+        .filter(|c| *c != '\n' && *c != '\r')
+        .collect();
+    // Remove the spaces pdftotext leaves between CJK characters and numbers.
+    let chars: Vec<char> = text.chars().filter(|c| *c != ' ').collect();
+    let apps = &report.applications;
+    let group_sum = |g: usize| -> Option<i64> {
+        let mut s = 0;
+        for (i, spec) in labels::APPLICATION_ROWS.iter().enumerate() {
+            let in_group = match spec.place {
+                labels::RowPlace::Item(x) => x == g,
+                _ => false,
+            };
+            if in_group && labels::row_in_format(f, i) {
+                s += sum_cols(row(apps, i)?);
+            }
+        }
+        Some(s)
+    };
+    let row_sum = |i: usize| row(apps, i).map(sum_cols);
+    let nums = numbers_with_unit(&chars);
+    let mut last_count: Option<i64> = None;
+    for (start, _end, num, unit) in &nums {
+        let clause = clause_before(&chars, *start);
+        if *unit == '%' {
+            // "N条，占总数的P%" against the last stated total.
+            if let (Some(total), Ok(p)) = (last_count, num.parse::<f64>()) {
+                let before: String = chars[start.saturating_sub(12)..*start].iter().collect();
+                if clause.contains("占") && (before.contains("总数") || clause.contains("占比"))
+                {
+                    if let Some(part) = nums
+                        .iter()
+                        .rev()
+                        .find(|(s, _, _, u)| s < start && *u != '%')
+                        .and_then(|(_, _, n, _)| n.parse::<f64>().ok())
+                    {
+                        if total > 0 && part <= total as f64 {
+                            let actual = part / total as f64 * 100.0;
+                            let decimals = num.split('.').nth(1).map(str::len).unwrap_or(0) as i32;
+                            let tol = 0.5 * 10f64.powi(-decimals) + 1e-9;
+                            if (actual - p).abs() > tol.max(0.05) {
+                                out.push(Finding::warning(
+                                    "TEXT",
+                                    "一、总体情况",
+                                    format!("正文所述占比{p}%与所列数字不符：{part}÷{total}={actual:.1}%"),
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        let Ok(n) = num.parse::<i64>() else {
+            continue;
+        };
+        if *unit == '条'
+            && (clause.contains("发布") || clause.contains("公开"))
+            && clause.contains("信息")
+            && !clause.contains("申请")
+        {
+            last_count = Some(n);
+        }
+        if *unit == '件'
+            && (clause.contains("发布") || clause.contains("公开"))
+            && clause.contains("信息")
+            && !clause.contains("申请")
+            && !clause.contains("其中")
+        {
+            last_count = Some(n);
+        }
+        // Which table figure does the clause state?
+        let mut stated: Option<(String, i64)> = None;
+        let has = |w: &str| clause.contains(w);
+        let cats = [
+            ("予以公开", row_sum(labels::ROW_DISCLOSED)),
+            ("部分公开", row_sum(labels::ROW_PARTLY)),
+            ("不予公开", group_sum(0)),
+            ("无法提供", group_sum(1)),
+            ("不予处理", group_sum(2)),
+        ];
+        let named: Vec<&(&str, Option<i64>)> = cats.iter().filter(|(w, _)| has(w)).collect();
+        if !named.is_empty() && !has("申请人") {
+            if named.iter().all(|(_, v)| v.is_some()) {
+                let total: i64 = named.iter().filter_map(|(_, v)| *v).sum();
+                let names: Vec<&str> = named.iter().map(|(w, _)| *w).collect();
+                stated = Some((names.join("及"), total));
+            }
+        } else if has("其他处理") {
+            let v = if f == Format::F2019 {
+                row_sum(labels::ROW_OTHER_OTHER)
+            } else {
+                group_sum(3)
+            };
+            if let Some(v) = v {
+                stated = Some(("其他处理".to_string(), v));
+            }
+        } else if has("申请")
+            && (has("收到") || has("受理") || has("新收"))
+            && !has("复议")
+            && !has("诉讼")
+            && !has("结转")
+        {
+            if let Some(v) = row(apps, labels::ROW_NEW).map(|r| r[6].max(sum_cols(r))) {
+                let alt = row(apps, labels::ROW_NEW).map(sum_cols).unwrap_or(v);
+                let with_carried = row(apps, labels::ROW_CARRIED_IN).map(|c| alt + sum_cols(c));
+                if n != v && n != alt && Some(n) != with_carried {
+                    stated = Some(("收到申请".to_string(), alt));
+                }
+            }
+        } else if has("结转下年度") || has("下年度继续办理") {
+            if let Some(r) = row(apps, labels::ROW_CARRIED_OUT) {
+                stated = Some(("结转下年度继续办理".to_string(), sum_cols(r)));
+            }
+        } else if has("行政复议") && !has("诉讼") {
+            if let Some(b) = report.appeals[0] {
+                stated = Some(("行政复议".to_string(), b[..4].iter().sum()));
+            }
+        }
+        if let Some((what, table)) = stated {
+            if table != n {
+                out.push(Finding::warning(
+                    "TEXT",
+                    "一、总体情况",
+                    format!("正文称{what}{n}{unit}，但表三相应数据为{table}{unit}"),
+                ));
+            }
+        }
+    }
+    let any_text = report
+        .narrative
+        .sections
+        .iter()
+        .any(|s| !s.trim().is_empty());
+    if any_text && report.narrative.sections[4].trim().is_empty() {
+        out.push(Finding::warning(
+            "TEXT",
+            labels::SECTION_HEADINGS[4],
+            "第五部分“存在的主要问题及改进情况”为空",
+        ));
+    }
+}
+
+/// Check a report: MISSING, R1–R5 (errors), R6–R7 against last year's
+/// report (warnings), TEXT checks of the narrative (warnings).
+pub fn check(report: &AnnualReport, previous: Option<&AnnualReport>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    missing(report, &mut out);
+    r1_to_r4(report, &mut out);
+    r5(report, &mut out);
+    if let Some(prev) = previous {
+        r6_r7(report, prev, &mut out);
+    }
+    text_checks(report, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_report_is_clean() {
+        let r = AnnualReport::zeroed(Format::F2021);
+        assert!(check(&r, None).is_empty());
+        let r = AnnualReport::zeroed(Format::F2019);
+        assert!(check(&r, None).is_empty());
+    }
+
+    #[test]
+    fn sums_are_checked() {
+        let mut r = AnnualReport::zeroed(Format::F2021);
+        r.applications[labels::ROW_NEW] = Some([1, 0, 0, 0, 0, 0, 1]);
+        let rules: Vec<String> = check(&r, None).into_iter().map(|f| f.rule).collect();
+        assert!(rules.contains(&"R1".to_string()));
+        r.applications[labels::ROW_CARRIED_OUT] = Some([1, 0, 0, 0, 0, 0, 2]);
+        let rules: Vec<String> = check(&r, None).into_iter().map(|f| f.rule).collect();
+        assert!(rules.contains(&"R3".to_string()));
+        r.appeals[0] = Some([1, 0, 0, 0, 0]);
+        let rules: Vec<String> = check(&r, None).into_iter().map(|f| f.rule).collect();
+        assert!(rules.contains(&"R4".to_string()));
+    }
+}
