@@ -90,9 +90,23 @@ fn split_line(line: &str) -> Vec<String> {
 
 fn doc_rows(doc: &Doc) -> Vec<Row> {
     let mut rows = Vec::new();
+    // Lines starting with a tab are table cells, one per line, and
+    // consecutive ones form a row (text extracted from DOCX tables); the
+    // group may span paragraphs when every line is its own paragraph.
+    let mut group: Option<Vec<String>> = None;
+    let flush = |group: &mut Option<Vec<String>>, rows: &mut Vec<Row>| {
+        if let Some(g) = group.take() {
+            rows.push(Row {
+                table: g.len() > 1,
+                cells: g,
+                title: false,
+            });
+        }
+    };
     for block in &doc.blocks {
         match block {
             Block::Heading { level, text } => {
+                flush(&mut group, &mut rows);
                 for line in text.lines() {
                     let cells = split_line(line);
                     if !cells.is_empty() {
@@ -105,9 +119,9 @@ fn doc_rows(doc: &Doc) -> Vec<Row> {
                 }
             }
             Block::Paragraph(text) => {
-                // Lines starting with a tab are table cells, one per line, and
-                // consecutive ones form a row (text extracted from DOCX tables).
-                let mut group: Option<Vec<String>> = None;
+                if text.is_empty() {
+                    flush(&mut group, &mut rows);
+                }
                 for line in text.lines() {
                     if line.starts_with('\t') {
                         group
@@ -115,13 +129,7 @@ fn doc_rows(doc: &Doc) -> Vec<Row> {
                             .push(line.trim().to_string());
                         continue;
                     }
-                    if let Some(g) = group.take() {
-                        rows.push(Row {
-                            table: g.len() > 1,
-                            cells: g,
-                            title: false,
-                        });
-                    }
+                    flush(&mut group, &mut rows);
                     let cells = split_line(line);
                     if !cells.is_empty() {
                         rows.push(Row {
@@ -131,15 +139,9 @@ fn doc_rows(doc: &Doc) -> Vec<Row> {
                         });
                     }
                 }
-                if let Some(g) = group.take() {
-                    rows.push(Row {
-                        table: g.len() > 1,
-                        cells: g,
-                        title: false,
-                    });
-                }
             }
             Block::Table(t) => {
+                flush(&mut group, &mut rows);
                 for r in &t.rows {
                     rows.push(Row {
                         cells: r
@@ -153,6 +155,7 @@ fn doc_rows(doc: &Doc) -> Vec<Row> {
             }
         }
     }
+    flush(&mut group, &mut rows);
     merge_tab_groups(rows)
 }
 
@@ -511,6 +514,19 @@ fn title_info(lines: &[String]) -> (Option<i32>, Option<String>, Vec<usize>) {
             if let Some(p) = cut {
                 let before: String = folded.chars().take(p).collect();
                 agency = clean_agency(&before);
+            }
+            if agency.is_none() {
+                // "2019年上海市人民政府办公厅政府信息公开工作年度报告"
+                if let Some((p, _)) = ys.first() {
+                    let after: String = folded.chars().skip(p + 4).collect();
+                    let after = after
+                        .trim_start()
+                        .trim_start_matches('年')
+                        .trim_start_matches('度');
+                    if let Some(end) = after.find("政府信息公开") {
+                        agency = clean_agency(&after[..end]);
+                    }
+                }
             }
             if agency.is_none() && i > 0 {
                 agency = lines.get(i - 1).and_then(|l| clean_agency(l));
