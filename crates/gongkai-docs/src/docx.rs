@@ -461,6 +461,11 @@ fn build_table(rows: Vec<TrB>) -> Option<Table> {
 }
 
 // ---------------------------------------------------------------- writing
+//
+// The writer emits WordprocessingML itself, with every element in the order
+// the ECMA-376 schema requires (Word refuses or "repairs" files whose
+// property elements are out of order; docx-rs 0.4 writes `w:rPr` before
+// `w:pStyle` inside `w:pPr`).
 
 /// Options for [`write_docx_with`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -470,7 +475,7 @@ pub struct DocxOptions {
     /// Latin font of every run.
     pub latin_font: String,
     /// Body text size in half-points (21 = 10.5 pt, 五号; 24 = 12 pt, 小四).
-    pub size_half_points: usize,
+    pub size_half_points: u32,
 }
 
 impl Default for DocxOptions {
@@ -488,137 +493,264 @@ pub fn write_docx(doc: &Doc) -> Result<Vec<u8>, DocError> {
     write_docx_with(doc, &DocxOptions::default())
 }
 
-/// Writes a DOCX file: headings as "heading N" styles, paragraphs, and real
-/// Word tables whose merged cells use `w:gridSpan` and `w:vMerge`.
+const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+/// Usable width of an A4 page with 3.17 cm side margins, in twips.
+const TEXT_WIDTH: usize = 8_306;
+
+/// Writes a DOCX file: headings as the built-in "heading N" styles,
+/// paragraphs (tab → `w:tab`, line break → `w:br`), and real Word tables
+/// with borders whose merged cells use `w:gridSpan` and `w:vMerge`. Every run
+/// carries the East Asian font, so Word and WPS show it whatever their
+/// defaults.
 pub fn write_docx_with(doc: &Doc, opts: &DocxOptions) -> Result<Vec<u8>, DocError> {
-    use docx_rs::{
-        Docx, Paragraph, RunFonts, Style, StyleType, TableCell, TableRow, VMergeType, WidthType,
-    };
-    let fonts = || {
-        RunFonts::new()
-            .east_asia(opts.east_asia_font.clone())
-            .ascii(opts.latin_font.clone())
-            .hi_ansi(opts.latin_font.clone())
-    };
-    let mut docx = Docx::new()
-        .default_fonts(fonts())
-        .default_size(opts.size_half_points);
-    for level in 1..=6usize {
-        let size = match level {
-            1 => 36,
-            2 => 32,
-            3 => 28,
-            _ => opts.size_half_points,
-        };
-        docx = docx.add_style(
-            Style::new(format!("Heading{level}"), StyleType::Paragraph)
-                .name(format!("heading {level}"))
-                .based_on("Normal")
-                .next("Normal")
-                .bold()
-                .size(size)
-                .fonts(fonts())
-                .outline_lvl(level - 1),
-        );
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+
+    let title = doc
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Heading { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .unwrap_or("");
+    let parts: [(&str, String); 7] = [
+        ("[Content_Types].xml", CONTENT_TYPES.to_string()),
+        ("_rels/.rels", ROOT_RELS.to_string()),
+        ("docProps/core.xml", core_xml(title)),
+        ("docProps/app.xml", APP_XML.to_string()),
+        ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_string()),
+        ("word/styles.xml", styles_xml(opts)),
+        ("word/document.xml", document_xml(doc, opts)),
+    ];
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, xml) in parts {
+        zip.start_file(name, options)
+            .map_err(|e| DocError::write("DOCX", e))?;
+        zip.write_all(xml.as_bytes())
+            .map_err(|e| DocError::write("DOCX", e))?;
     }
-    // Usable width of an A4 page with 2.5 cm margins, in twips.
-    const TEXT_WIDTH: usize = 9_000;
+    let cursor = zip.finish().map_err(|e| DocError::write("DOCX", e))?;
+    Ok(cursor.into_inner())
+}
+
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"#;
+
+const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>"#;
+
+const DOCUMENT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#;
+
+const APP_XML: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>gongkai</Application></Properties>"#;
+
+fn core_xml(title: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{}</dc:title><dc:creator>gongkai</dc:creator></cp:coreProperties>"#,
+        xml_escape(&title.replace(['\n', '\t'], " "))
+    )
+}
+
+fn fonts_xml(opts: &DocxOptions) -> String {
+    let latin = xml_escape(&opts.latin_font);
+    let ea = xml_escape(&opts.east_asia_font);
+    format!(r#"<w:rFonts w:ascii="{latin}" w:eastAsia="{ea}" w:hAnsi="{latin}" w:cs="{latin}"/>"#)
+}
+
+fn styles_xml(opts: &DocxOptions) -> String {
+    let fonts = fonts_xml(opts);
+    let size = opts.size_half_points.clamp(8, 200);
+    let mut s = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="{W_NS}"><w:docDefaults><w:rPrDefault><w:rPr>{fonts}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="360" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:jc w:val="both"/></w:pPr></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>"#
+    );
+    for level in 1..=6u32 {
+        let (hsize, jc) = match level {
+            1 => (36, r#"<w:jc w:val="center"/>"#),
+            2 => (32, ""),
+            3 => (28, ""),
+            _ => (size, ""),
+        };
+        s.push_str(&format!(
+            r#"<w:style w:type="paragraph" w:styleId="Heading{level}"><w:name w:val="heading {level}"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="240" w:after="120"/>{jc}<w:outlineLvl w:val="{}"/></w:pPr><w:rPr>{fonts}<w:b/><w:bCs/><w:sz w:val="{hsize}"/><w:szCs w:val="{hsize}"/></w:rPr></w:style>"#,
+            level - 1
+        ));
+    }
+    s.push_str("</w:styles>");
+    s
+}
+
+fn document_xml(doc: &Doc, opts: &DocxOptions) -> String {
+    let fonts = fonts_xml(opts);
+    let mut s = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="{W_NS}"><w:body>"#
+    );
     for block in &doc.blocks {
         match block {
             Block::Heading { level, text } => {
                 let l = (*level).clamp(1, 6);
-                docx = docx.add_paragraph(paragraph(text, &fonts).style(&format!("Heading{l}")));
+                push_paragraph(&mut s, text, Some(l), &fonts);
             }
-            Block::Paragraph(text) => docx = docx.add_paragraph(paragraph(text, &fonts)),
-            Block::Table(table) => {
-                let grid = Grid::of(table);
-                if grid.cols == 0 {
-                    continue;
-                }
-                let cover = grid.coverage();
-                let width = (TEXT_WIDTH / grid.cols).max(100);
-                let mut rows = Vec::with_capacity(grid.rows);
-                for (r, line) in cover.iter().enumerate() {
-                    let mut cells = Vec::new();
-                    let mut c = 0;
-                    while c < grid.cols {
-                        let slot = line.get(c).copied().flatten();
-                        match slot.and_then(|i| grid.cells.get(i)) {
-                            Some(p) if p.col == c => {
-                                let mut tc = TableCell::new()
-                                    .width(width * p.col_span, WidthType::Dxa)
-                                    .grid_span(p.col_span);
-                                if p.row == r {
-                                    for line in p.cell.text.split('\n') {
-                                        tc = tc.add_paragraph(paragraph(line, &fonts));
-                                    }
-                                    if p.row_span > 1 {
-                                        tc = tc.vertical_merge(VMergeType::Restart);
-                                    }
-                                } else {
-                                    tc = tc
-                                        .add_paragraph(Paragraph::new())
-                                        .vertical_merge(VMergeType::Continue);
-                                }
-                                cells.push(tc);
-                                c += p.col_span;
-                            }
-                            _ => {
-                                // A position no cell covers (a short row).
-                                cells.push(
-                                    TableCell::new()
-                                        .width(width, WidthType::Dxa)
-                                        .add_paragraph(Paragraph::new()),
-                                );
-                                c += 1;
-                            }
-                        }
-                    }
-                    rows.push(TableRow::new(cells));
-                }
-                let table = docx_rs::Table::new(rows)
-                    .set_grid(vec![width; grid.cols])
-                    .width(width * grid.cols, WidthType::Dxa);
-                docx = docx.add_table(table);
-            }
+            Block::Paragraph(text) => push_paragraph(&mut s, text, None, &fonts),
+            Block::Table(table) => push_table(&mut s, table, &fonts),
         }
     }
-    let mut buf = Cursor::new(Vec::new());
-    docx.build()
-        .pack(&mut buf)
-        .map_err(|e| DocError::write("DOCX", e))?;
-    Ok(buf.into_inner())
+    // A4 portrait, 2.54 cm top/bottom and 3.17 cm side margins.
+    s.push_str(r#"<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1800" w:bottom="1440" w:left="1800" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr></w:body></w:document>"#);
+    s
 }
 
-fn paragraph(text: &str, fonts: &dyn Fn() -> docx_rs::RunFonts) -> docx_rs::Paragraph {
-    use docx_rs::{BreakType, Paragraph, Run};
-    let mut run = Run::new().fonts(fonts());
-    let mut piece = String::new();
-    for ch in text.chars() {
-        match ch {
-            '\t' | '\n' => {
-                if !piece.is_empty() {
-                    run = run.add_text(std::mem::take(&mut piece));
-                }
-                run = if ch == '\t' {
-                    run.add_tab()
-                } else {
-                    run.add_break(BreakType::TextWrapping)
-                };
+fn push_paragraph(s: &mut String, text: &str, heading: Option<u8>, fonts: &str) {
+    s.push_str("<w:p>");
+    if let Some(l) = heading {
+        s.push_str(&format!(r#"<w:pPr><w:pStyle w:val="Heading{l}"/></w:pPr>"#));
+    }
+    if !text.is_empty() {
+        s.push_str("<w:r><w:rPr>");
+        s.push_str(fonts);
+        s.push_str("</w:rPr>");
+        let mut piece = String::new();
+        let flush = |s: &mut String, piece: &mut String| {
+            if !piece.is_empty() {
+                s.push_str(r#"<w:t xml:space="preserve">"#);
+                s.push_str(&xml_escape(piece));
+                s.push_str("</w:t>");
+                piece.clear();
             }
-            c if is_xml_char(c) => piece.push(c),
+        };
+        for ch in text.chars() {
+            match ch {
+                '\t' => {
+                    flush(s, &mut piece);
+                    s.push_str("<w:tab/>");
+                }
+                '\n' => {
+                    flush(s, &mut piece);
+                    s.push_str("<w:br/>");
+                }
+                c => piece.push(c),
+            }
+        }
+        flush(s, &mut piece);
+        s.push_str("</w:r>");
+    }
+    s.push_str("</w:p>");
+}
+
+fn push_table(s: &mut String, table: &Table, fonts: &str) {
+    let grid = Grid::of(table);
+    if grid.cols == 0 {
+        return;
+    }
+    let cover = grid.coverage();
+    let widths = column_widths(&grid);
+    let total: usize = widths.iter().sum();
+    s.push_str(&format!(
+        r#"<w:tbl><w:tblPr><w:tblW w:w="{}" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>"#,
+        total
+    ));
+    for w in &widths {
+        s.push_str(&format!(r#"<w:gridCol w:w="{w}"/>"#));
+    }
+    s.push_str("</w:tblGrid>");
+    for (r, line) in cover.iter().enumerate() {
+        s.push_str("<w:tr>");
+        let mut c = 0;
+        while c < grid.cols {
+            let placed = line
+                .get(c)
+                .copied()
+                .flatten()
+                .and_then(|i| grid.cells.get(i))
+                .filter(|p| p.col == c);
+            let (span, merge, text) = match placed {
+                Some(p) if p.row == r => (
+                    p.col_span,
+                    (p.row_span > 1).then_some(r#"<w:vMerge w:val="restart"/>"#),
+                    Some(p.cell.text.as_str()),
+                ),
+                Some(p) => (p.col_span, Some("<w:vMerge/>"), None),
+                // A position no cell covers (a short row).
+                None => (1, None, None),
+            };
+            let w: usize = widths.iter().skip(c).take(span).sum();
+            s.push_str(&format!(r#"<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>"#));
+            if span > 1 {
+                s.push_str(&format!(r#"<w:gridSpan w:val="{span}"/>"#));
+            }
+            if let Some(m) = merge {
+                s.push_str(m);
+            }
+            s.push_str(r#"<w:vAlign w:val="center"/></w:tcPr>"#);
+            match text {
+                Some(t) => {
+                    for line in t.split('\n') {
+                        push_paragraph(s, line, None, fonts);
+                    }
+                }
+                None => s.push_str("<w:p/>"),
+            }
+            s.push_str("</w:tc>");
+            c += span;
+        }
+        s.push_str("</w:tr>");
+    }
+    s.push_str("</w:tbl>");
+}
+
+/// Column widths in twips, shared out over the text width by the longest
+/// line of the one-column cells in each column (CJK characters count double),
+/// within bounds so that no column vanishes or swallows the table.
+fn column_widths(grid: &Grid<'_>) -> Vec<usize> {
+    let mut weight = vec![4usize; grid.cols];
+    for p in grid.cells.iter().filter(|p| p.col_span == 1) {
+        let longest = p
+            .cell
+            .text
+            .split('\n')
+            .map(|l| {
+                l.chars()
+                    .map(|c| if c.is_ascii() { 1 } else { 2 })
+                    .sum::<usize>()
+            })
+            .max()
+            .unwrap_or(0);
+        if let Some(w) = weight.get_mut(p.col) {
+            *w = (*w).max(longest.clamp(4, 30));
+        }
+    }
+    let sum: usize = weight.iter().sum::<usize>().max(1);
+    weight
+        .iter()
+        .map(|w| (TEXT_WIDTH * w / sum).max(200))
+        .collect()
+}
+
+/// Escapes text for XML content and attributes, dropping characters XML 1.0
+/// does not allow.
+fn xml_escape(text: &str) -> String {
+    let mut o = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\t'
+            | '\n'
+            | '\r'
+            | '\u{20}'..='\u{D7FF}'
+            | '\u{E000}'..='\u{FFFD}'
+            | '\u{10000}'.. => o.push(c),
             _ => {}
         }
     }
-    if !piece.is_empty() {
-        run = run.add_text(piece);
-    }
-    Paragraph::new().add_run(run)
-}
-
-/// Characters XML 1.0 allows.
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+    o
 }
 
 #[cfg(test)]
