@@ -90,10 +90,13 @@ pub fn label_score(found: &str, standard: &str) -> f64 {
         return 0.0;
     }
     let mut best = 0.0f64;
-    let sim = similarity(found, standard);
     let threshold = if sl >= 8 { 0.7 } else { 0.75 };
-    if sim >= threshold {
-        best = sim;
+    // Similarity is at most min/max of the lengths: skip hopeless pairs.
+    if fl.min(sl) as f64 >= threshold * fl.max(sl) as f64 {
+        let sim = similarity(found, standard);
+        if sim >= threshold {
+            best = sim;
+        }
     }
     // A label wrapped over lines: the first piece is a long prefix.
     if standard.starts_with(found) && fl >= 6 && fl * 2 >= sl {

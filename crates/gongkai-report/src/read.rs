@@ -243,9 +243,19 @@ impl Vocab {
 
     /// Best label for a cell key, with its score.
     fn classify(&self, k: &str) -> Option<(&Entry, f64)> {
+        if let Some(e) = self.entries.iter().find(|e| e.key == k) {
+            return Some((e, 1.0));
+        }
+        if k.chars().count() > 120 {
+            return None;
+        }
         let mut best: Option<(&Entry, f64)> = None;
         for e in &self.entries {
             let s = if let Label::Heading(_) = e.label {
+                // A heading keeps its numeral (一、 … 六、).
+                if k.chars().next() != e.key.chars().next() {
+                    continue;
+                }
                 // A heading may run on into its first words.
                 if k.starts_with(&e.key) && k.chars().count() <= e.key.chars().count() + 2 {
                     1.0
