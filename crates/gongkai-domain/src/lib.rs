@@ -1,5 +1,13 @@
 //! Pure rules of government information disclosure. No I/O lives here.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod access;
+pub mod agency;
 pub mod clock;
 pub mod fees;
+pub mod role;
+pub mod user;
+
+pub use access::{Actor, AgencyAdmin, AgencyStaffView, ConsoleOperator, Grant, Principal, UserId};
+pub use agency::{AgencyDraft, AgencyId, AgencyKind, AgencyTree, OfficeContact};
+pub use role::Role;

@@ -1,1 +1,157 @@
-//! The web front end.
+//! The web front end: the public portal, staff pages and the JSON API.
+//! Handlers are thin: they resolve the agency, obtain a capability from the
+//! pure permission checks, and call the Store with it.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod api;
+pub mod auth;
+pub mod cookies;
+pub mod csrf;
+pub mod error;
+pub mod form;
+pub mod middleware;
+pub mod pages;
+
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use gongkai_store::Store;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::sync::{Arc, OnceLock};
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// Platform name shown in the header.
+    pub site_name: String,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            site_name: "政府信息公开平台".to_string(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    store: Store,
+    config: WebConfig,
+    metrics: Option<PrometheusHandle>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        AppState(Arc::new(Inner {
+            store,
+            config,
+            metrics: metrics_handle(),
+        }))
+    }
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+    pub fn config(&self) -> &WebConfig {
+        &self.0.config
+    }
+}
+
+/// The process-wide Prometheus recorder (installed once, shared by every router).
+fn metrics_handle() -> Option<PrometheusHandle> {
+    static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| PrometheusBuilder::new().install_recorder().ok())
+        .clone()
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api_router, _) = api::router().split_for_parts();
+    Router::new()
+        .merge(pages::router())
+        .merge(api_router)
+        .route("/api/v1/openapi.json", get(api::openapi_json_get))
+        .route("/healthz", get(healthz_get))
+        .route("/metrics", get(metrics_get))
+        .route("/static/gongkai.css", get(static_css_get))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn(middleware::origin::check))
+        .layer(axum::middleware::from_fn(middleware::metrics::record))
+        .layer(axum::middleware::from_fn(middleware::security_headers::add))
+        .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
+        .with_state(state)
+}
+
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        error::ApiError(error::AppError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "接口不存在",
+        ))
+        .into_response()
+    } else {
+        error::PageError(error::AppError::not_found()).into_response()
+    }
+}
+
+async fn healthz_get(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> impl IntoResponse {
+    match state.store().ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+async fn metrics_get(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> impl IntoResponse {
+    let body = state
+        .0
+        .metrics
+        .as_ref()
+        .map(|h| h.render())
+        .unwrap_or_default();
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
+}
+
+async fn static_css_get() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/gongkai.css"),
+    )
+}
+
+/// Serves until `shutdown` resolves; in-flight requests finish first.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

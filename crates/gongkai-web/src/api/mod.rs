@@ -1,0 +1,62 @@
+//! The JSON API under `/api/v1`. Staff authenticate with bearer tokens;
+//! OpenAPI 3 is generated from these routes.
+
+mod agencies;
+mod json;
+
+use crate::AppState;
+use axum::response::IntoResponse;
+use axum::Json;
+use std::sync::OnceLock;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use json::ApiJson;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "gongkai 政府信息公开平台 API",
+        version = "1",
+        description = "机关、工作人员及政府信息公开业务的 JSON 接口。工作人员接口使用 `Authorization: Bearer gk_…` 令牌（`gongkai user token` 生成）。错误统一返回 `{\"error\": {\"code\", \"message\"}}`，`code` 为稳定的机器可读代码。"
+    ),
+    modifiers(&BearerAuth),
+    tags((name = "agencies", description = "机关"), (name = "users", description = "工作人员"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(agencies::agencies_list_get))
+        .routes(routes!(agencies::agency_get, agencies::agency_put))
+        .routes(routes!(agencies::agency_children_post))
+        .routes(routes!(
+            agencies::agency_users_get,
+            agencies::agency_users_post
+        ))
+        .routes(routes!(agencies::me_get))
+}
+
+/// The OpenAPI document, built once.
+pub fn openapi() -> &'static utoipa::openapi::OpenApi {
+    static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOC.get_or_init(|| router().split_for_parts().1)
+}
+
+pub async fn openapi_json_get() -> impl IntoResponse {
+    Json(openapi().clone())
+}

@@ -1,0 +1,67 @@
+//! Server-rendered pages: one askama struct per page.
+
+mod login;
+mod portal;
+mod staff;
+
+use crate::auth::Session;
+use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+/// What the page header needs: who is signed in, and the token for the logout form.
+pub struct Nav {
+    pub site_name: String,
+    pub user: Option<String>,
+    pub csrf_token: String,
+}
+
+impl Nav {
+    pub fn new(state: &AppState, session: Option<&Session>) -> Nav {
+        Nav {
+            site_name: state.config().site_name.clone(),
+            user: session.map(|s| s.principal.display_name.clone()),
+            csrf_token: session.map(|s| s.csrf_token.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(portal::portal_home_get))
+        .route("/login", get(login::login_get).post(login::login_post))
+        .route("/logout", post(login::logout_post))
+        .route("/admin", get(staff::staff_home_get))
+        .route(
+            "/admin/password",
+            get(staff::password_get).post(staff::password_post),
+        )
+        .route(
+            "/admin/agencies/{agency}",
+            get(staff::agency_get).post(staff::agency_update_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/children",
+            post(staff::agency_children_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/users",
+            post(staff::agency_users_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/roles",
+            post(staff::agency_roles_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/users/{user}/status",
+            post(staff::user_status_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/users/{user}/password",
+            post(staff::user_password_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/users/{user}/roles/{role}/revoke",
+            post(staff::user_role_revoke_post),
+        )
+}
