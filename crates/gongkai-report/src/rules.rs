@@ -3,7 +3,7 @@
 use crate::finding::Finding;
 use crate::labels::{self, FieldKind};
 use crate::model::{AnnualReport, Format, Value};
-use crate::normalize::fold;
+use crate::normalize::fold_char;
 
 const T3: &str = labels::TABLE_APPLICATIONS;
 
@@ -319,9 +319,13 @@ fn r6_r7(report: &AnnualReport, prev: &AnnualReport, out: &mut Vec<Finding>) {
 
 // ---------- TEXT ----------
 
+/// A number in the narrative: start and end char positions, the digits,
+/// and its unit (件, 条 or %).
+type NumAt = (usize, usize, String, char);
+
 /// Numbers followed by 件/条 (or %), with their char positions, in text
 /// with line breaks removed.
-fn numbers_with_unit(chars: &[char]) -> Vec<(usize, usize, String, char)> {
+fn numbers_with_unit(chars: &[char]) -> Vec<NumAt> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -358,6 +362,136 @@ fn clause_before(chars: &[char], p: usize) -> String {
     chars[s..p].iter().collect()
 }
 
+/// Whether count `k` is a listed part: it follows 其中 in its sentence, or
+/// the next number of its sentence is a percentage.
+fn is_part(chars: &[char], sentence_of: &[usize], nums: &[NumAt], k: usize) -> bool {
+    let Some((start, _, _, _)) = nums.get(k) else {
+        return false;
+    };
+    let sent = sentence_of.get(*start).copied();
+    let mut p = *start;
+    while p > 0 && sentence_of.get(p - 1).copied() == sent {
+        p -= 1;
+    }
+    let before: String = chars[p..*start].iter().collect();
+    if before.contains("其中") {
+        return true;
+    }
+    matches!(
+        nums.get(k + 1),
+        Some((s, _, _, '%')) if sentence_of.get(*s).copied() == sent
+    )
+}
+
+/// Whether count `k` states a total: 共/总计/合计/累计 before it in its
+/// clause, or 其中 right after it.
+fn stated_total(chars: &[char], nums: &[NumAt], k: usize) -> bool {
+    let Some((start, end, _, unit)) = nums.get(k) else {
+        return false;
+    };
+    if *unit == '%' {
+        return false;
+    }
+    let clause = clause_before(chars, *start);
+    let tail: String = clause
+        .chars()
+        .rev()
+        .take(8)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if (tail.contains('共') && !tail.contains("公共"))
+        || tail.contains("总计")
+        || tail.contains("合计")
+        || tail.contains("累计")
+    {
+        return true;
+    }
+    let after: String = chars
+        .get(*end..)
+        .unwrap_or(&[])
+        .iter()
+        .skip_while(|c| matches!(c, ',' | ':' | ';' | '.'))
+        .take(2)
+        .collect();
+    after == "其中"
+}
+
+/// Check the percentage `nums[k]` ("N条，占总数的P%") against its part and
+/// the total it refers to: a total stated in the same sentence (共N条, or
+/// N条 followed by 其中), else the last total stated before, else the sum
+/// of the parts listed in the sentence.
+fn percent_check(
+    chars: &[char],
+    sentence_of: &[usize],
+    nums: &[NumAt],
+    k: usize,
+    last_count: Option<i64>,
+    out: &mut Vec<Finding>,
+) {
+    let Some((start, _, num, _)) = nums.get(k) else {
+        return;
+    };
+    let Ok(p) = num.parse::<f64>() else {
+        return;
+    };
+    let clause = clause_before(chars, *start);
+    let before: String = chars[start.saturating_sub(12)..*start].iter().collect();
+    if !(clause.contains('占')
+        && (before.contains("总数") || before.contains("全部") || clause.contains("占比")))
+    {
+        return;
+    }
+    let sent = sentence_of.get(*start).copied();
+    let same = |i: usize| nums.get(i).and_then(|n| sentence_of.get(n.0)).copied() == sent;
+    // The part: the count right before the percentage, in the same sentence.
+    let part = match k.checked_sub(1).and_then(|j| nums.get(j)) {
+        Some((_, _, n, u)) if *u != '%' && same(k - 1) => n.parse::<i64>().ok(),
+        _ => None,
+    };
+    let Some(part) = part else {
+        return;
+    };
+    // The sentence's numbers.
+    let mut first = k;
+    while first > 0 && same(first - 1) {
+        first -= 1;
+    }
+    let mut last = k;
+    while last + 1 < nums.len() && same(last + 1) {
+        last += 1;
+    }
+    let total_here = (first..k)
+        .filter(|&j| stated_total(chars, nums, j))
+        .filter_map(|j| nums.get(j).and_then(|n| n.2.parse::<i64>().ok()))
+        .next_back();
+    let listed: Vec<i64> = (first..=last)
+        .filter(|&j| matches!(nums.get(j + 1), Some((_, _, _, '%'))) && same(j + 1))
+        .filter(|&j| !matches!(nums.get(j), Some((_, _, _, '%'))))
+        .filter_map(|j| nums.get(j).and_then(|n| n.2.parse::<i64>().ok()))
+        .collect();
+    let total = match (total_here, last_count) {
+        (Some(t), _) => t,
+        (None, Some(t)) => t,
+        (None, None) if listed.len() >= 2 => listed.iter().sum(),
+        _ => return,
+    };
+    if total <= 0 || part > total {
+        return;
+    }
+    let actual = part as f64 / total as f64 * 100.0;
+    let decimals = num.split('.').nth(1).map(str::len).unwrap_or(0) as i32;
+    let tol = 0.5 * 10f64.powi(-decimals) + 1e-9;
+    if (actual - p).abs() > tol.max(0.05) {
+        out.push(Finding::warning(
+            "TEXT",
+            "一、总体情况",
+            format!("正文所述占比{p}%与所列数字不符：{part}÷{total}={actual:.1}%"),
+        ));
+    }
+}
+
 fn sum_cols(r: &[i64; 7]) -> i64 {
     r[..6].iter().sum()
 }
@@ -371,12 +505,25 @@ fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
         .map(String::as_str)
         .collect::<Vec<_>>()
         .join("。");
-    let text: String = fold(&text)
-        .chars()
-        .filter(|c| *c != '\n' && *c != '\r')
-        .collect();
-    // Remove the spaces pdftotext leaves between CJK characters and numbers.
-    let chars: Vec<char> = text.chars().filter(|c| *c != ' ').collect();
+    // Fold char by char, dropping line breaks and the spaces pdftotext leaves
+    // between CJK characters and numbers; remember each char's sentence.
+    let mut chars: Vec<char> = Vec::with_capacity(text.len() / 2);
+    let mut sentence_of: Vec<usize> = Vec::with_capacity(text.len() / 2);
+    let mut sentence = 0usize;
+    for c in text.chars() {
+        if c == '\n' || c == '\r' {
+            continue;
+        }
+        let f = fold_char(c);
+        if f == ' ' {
+            continue;
+        }
+        chars.push(f);
+        sentence_of.push(sentence);
+        if matches!(c, '。' | '！' | '？' | '!' | '?') {
+            sentence += 1;
+        }
+    }
     let apps = &report.applications;
     let group_sum = |g: usize| -> Option<i64> {
         let mut s = 0;
@@ -394,52 +541,24 @@ fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
     let row_sum = |i: usize| row(apps, i).map(sum_cols);
     let nums = numbers_with_unit(&chars);
     let mut last_count: Option<i64> = None;
-    for (start, _end, num, unit) in &nums {
+    for (k, (start, _end, num, unit)) in nums.iter().enumerate() {
         let clause = clause_before(&chars, *start);
         if *unit == '%' {
-            // "N条，占总数的P%" against the last stated total.
-            if let (Some(total), Ok(p)) = (last_count, num.parse::<f64>()) {
-                let before: String = chars[start.saturating_sub(12)..*start].iter().collect();
-                if clause.contains("占") && (before.contains("总数") || clause.contains("占比"))
-                {
-                    if let Some(part) = nums
-                        .iter()
-                        .rev()
-                        .find(|(s, _, _, u)| s < start && *u != '%')
-                        .and_then(|(_, _, n, _)| n.parse::<f64>().ok())
-                    {
-                        if total > 0 && part <= total as f64 {
-                            let actual = part / total as f64 * 100.0;
-                            let decimals = num.split('.').nth(1).map(str::len).unwrap_or(0) as i32;
-                            let tol = 0.5 * 10f64.powi(-decimals) + 1e-9;
-                            if (actual - p).abs() > tol.max(0.05) {
-                                out.push(Finding::warning(
-                                    "TEXT",
-                                    "一、总体情况",
-                                    format!("正文所述占比{p}%与所列数字不符：{part}÷{total}={actual:.1}%"),
-                                ));
-                            }
-                        }
-                    }
-                }
-            }
+            percent_check(&chars, &sentence_of, &nums, k, last_count, out);
             continue;
         }
         let Ok(n) = num.parse::<i64>() else {
             continue;
         };
-        if *unit == '条'
-            && (clause.contains("发布") || clause.contains("公开"))
-            && clause.contains("信息")
-            && !clause.contains("申请")
-        {
-            last_count = Some(n);
-        }
-        if *unit == '件'
-            && (clause.contains("发布") || clause.contains("公开"))
-            && clause.contains("信息")
-            && !clause.contains("申请")
-            && !clause.contains("其中")
+        // A stated count of published information is the denominator of
+        // percentages in later sentences, unless it is itself a listed part
+        // (inside a 其中 list, or followed by its own percentage).
+        if matches!(*unit, '条' | '件')
+            && (stated_total(&chars, &nums, k)
+                || ((clause.contains("发布") || clause.contains("公开"))
+                    && clause.contains("信息")
+                    && !clause.contains("申请")
+                    && !is_part(&chars, &sentence_of, &nums, k)))
         {
             last_count = Some(n);
         }
@@ -553,5 +672,48 @@ mod tests {
         r.appeals[0] = Some([1, 0, 0, 0, 0]);
         let rules: Vec<String> = check(&r, None).into_iter().map(|f| f.rule).collect();
         assert!(rules.contains(&"R4".to_string()));
+    }
+
+    fn text_findings(section_one: &str) -> Vec<Finding> {
+        let mut r = AnnualReport::zeroed(Format::F2021);
+        r.narrative.sections[0] = section_one.to_string();
+        r.narrative.sections[4] = "无。".to_string();
+        check(&r, None)
+            .into_iter()
+            .filter(|f| f.rule == "TEXT")
+            .collect()
+    }
+
+    /// Regression: percentages of a 其中 list refer to the stated total, not
+    /// to the first listed part.
+    #[test]
+    fn percentages_use_the_stated_total() {
+        let ok = "本年度在门户网站发布政务信息120条，其中政策文件类信息30条，占总数的25%；\
+                  通知公告类信息54条，占总数的45%；其他类信息36条，占总数的30%。";
+        assert!(text_findings(ok).is_empty(), "{:#?}", text_findings(ok));
+        let bad = "本年度在门户网站发布政务信息120条，其中政策文件类信息30条，占总数的25%；\
+                   通知公告类信息54条，占总数的40%；其他类信息36条，占总数的30%。";
+        let f = text_findings(bad);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(f[0].message.contains("54÷120=45.0%"), "{f:#?}");
+        // 共N条 stated in an earlier sentence.
+        let earlier =
+            "全年共公开信息80条。政策解读类信息20条，占总数的25%；其他信息60条，占总数的75%。";
+        assert!(
+            text_findings(earlier).is_empty(),
+            "{:#?}",
+            text_findings(earlier)
+        );
+        // No total stated: the listed categories add up to it.
+        let listed = "发布政策解读12条，占比40%；工作动态18条，占比60%。";
+        assert!(
+            text_findings(listed).is_empty(),
+            "{:#?}",
+            text_findings(listed)
+        );
+        let listed_bad = "发布政策解读12条，占比50%；工作动态18条，占比60%。";
+        let f = text_findings(listed_bad);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(f[0].message.contains("12÷30=40.0%"), "{f:#?}");
     }
 }

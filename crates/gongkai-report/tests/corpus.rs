@@ -214,6 +214,50 @@ fn seed_acceptance() {
         .filter(|f| f.rule == "LABEL" && f.message.contains("本年制发件数"))
         .collect();
     assert_eq!(labels.len(), 1, "{:#?}", out.findings);
+    // The spec (annual-report.md, "Formats also get mixed") asks for the
+    // single （六）其他处理 row to be noted as a LABEL warning; nothing else.
+    let other: Vec<_> = out
+        .findings
+        .iter()
+        .filter(|f| f.rule == "LABEL" && f.location.contains("（六）"))
+        .collect();
+    assert_eq!(other.len(), 1, "{:#?}", out.findings);
+    let rules: Vec<&str> = out.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(rules, ["LABEL", "LABEL"], "{:#?}", out.findings);
+    assert_eq!(out.report.application_row("other.other"), Some(&[0; 7]));
+    assert_eq!(
+        out.report.application_row("carried_out"),
+        Some(&[1, 0, 0, 0, 0, 0, 1])
+    );
+}
+
+/// 001-shanghai: the narrative's 予以公开及部分公开 258 and 无法提供 265
+/// disagree with the table; both are reported as TEXT naming the number.
+#[test]
+fn shanghai_text_findings() {
+    let Some(dir) = corpus_dir() else {
+        return;
+    };
+    let Some(doc) = read_any(&dir.join("real/001-shanghai-office-2019.html")) else {
+        return;
+    };
+    let out = read_report(&doc);
+    let text: Vec<&str> = out
+        .findings
+        .iter()
+        .filter(|f| f.rule == "TEXT")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert!(
+        text.iter()
+            .any(|m| m.contains("予以公开") && m.contains("258")),
+        "{text:#?}"
+    );
+    assert!(
+        text.iter()
+            .any(|m| m.contains("无法提供") && m.contains("265")),
+        "{text:#?}"
+    );
 }
 
 /// The blank 2021 template (real Word tables, every data cell blank) must
