@@ -151,7 +151,7 @@ enum Frame {
 }
 
 impl Frame {
-    fn kind(&self) -> u8 {
+    fn kind(&self) -> usize {
         match self {
             Frame::Para { .. } => 0,
             Frame::Tbl(_) => 1,
@@ -169,7 +169,17 @@ struct Parser<'s> {
     run_depth: usize,
     /// Depth inside a subtree whose content is ignored (mc:Fallback).
     skip: usize,
+    /// Open frames of each kind (see [`Frame::kind`]).
+    open: [usize; 4],
+    /// Stack positions of the open cells, innermost last.
+    tc_at: Vec<usize>,
+    /// Tables opened beyond [`MAX_TABLE_NESTING`]: their structure is
+    /// ignored and their paragraphs go to the innermost kept cell.
+    ignored_tbl: usize,
 }
+
+/// Deepest table nesting kept as structure.
+const MAX_TABLE_NESTING: usize = 32;
 
 fn parse_document(xml: &[u8], styles: &HashMap<String, u8>) -> Result<Doc, DocError> {
     let text = decode_with(xml, None, false)?;
@@ -182,6 +192,9 @@ fn parse_document(xml: &[u8], styles: &HashMap<String, u8>) -> Result<Doc, DocEr
         in_text: false,
         run_depth: 0,
         skip: 0,
+        open: [0; 4],
+        tc_at: Vec::new(),
+        ignored_tbl: 0,
     };
     loop {
         let event = reader
@@ -231,7 +244,7 @@ impl Parser<'_> {
         match name.as_ref() {
             "Fallback" if !empty => self.skip = 1,
             "p" => {
-                self.stack.push(Frame::Para {
+                self.push(Frame::Para {
                     text: String::new(),
                     heading: None,
                 });
@@ -239,10 +252,13 @@ impl Parser<'_> {
                     self.end("p");
                 }
             }
-            "tbl" if !empty => self.stack.push(Frame::Tbl(Vec::new())),
-            "tr" if !empty => self.stack.push(Frame::Tr(TrB::default())),
+            "tbl" if self.ignored_tbl > 0 && !empty => self.ignored_tbl += 1,
+            "tbl" | "tr" | "tc" if self.ignored_tbl > 0 => {}
+            "tbl" if !empty && self.open[1] >= MAX_TABLE_NESTING => self.ignored_tbl = 1,
+            "tbl" if !empty => self.push(Frame::Tbl(Vec::new())),
+            "tr" if !empty => self.push(Frame::Tr(TrB::default())),
             "tc" => {
-                self.stack.push(Frame::Tc(TcB::default()));
+                self.push(Frame::Tc(TcB::default()));
                 if empty {
                     self.end("tc");
                 }
@@ -277,19 +293,19 @@ impl Parser<'_> {
                     }
                 }
             }
-            "gridSpan" => {
+            "gridSpan" if self.ignored_tbl == 0 => {
                 let v = attr(e, "val").and_then(|v| v.trim().parse::<u32>().ok());
                 if let (Some(v), Some(Frame::Tc(tc))) = (v, self.stack.last_mut()) {
                     tc.grid_span = v.clamp(1, MAX_COLS as u32);
                 }
             }
-            "gridBefore" => {
+            "gridBefore" if self.ignored_tbl == 0 => {
                 let v = attr(e, "val").and_then(|v| v.trim().parse::<u32>().ok());
                 if let (Some(v), Some(Frame::Tr(tr))) = (v, self.stack.last_mut()) {
                     tr.grid_before = v.min(MAX_COLS as u32);
                 }
             }
-            "vMerge" | "hMerge" => {
+            "vMerge" | "hMerge" if self.ignored_tbl == 0 => {
                 let m = match attr(e, "val").as_deref() {
                     Some("restart") => Merge::Restart,
                     _ => Merge::Continue,
@@ -323,7 +339,13 @@ impl Parser<'_> {
             }
             _ => return,
         };
-        if !self.stack.iter().any(|f| f.kind() == kind) {
+        if kind > 0 && self.ignored_tbl > 0 {
+            if kind == 1 {
+                self.ignored_tbl -= 1;
+            }
+            return;
+        }
+        if self.open[kind] == 0 {
             return;
         }
         while let Some(top) = self.stack.last() {
@@ -337,8 +359,8 @@ impl Parser<'_> {
 
     /// Emits a finished block into the innermost open cell, or the body.
     fn emit(&mut self, block: Block) {
-        for f in self.stack.iter_mut().rev() {
-            if let Frame::Tc(tc) = f {
+        if let Some(&i) = self.tc_at.last() {
+            if let Some(Frame::Tc(tc)) = self.stack.get_mut(i) {
                 tc.blocks.push(block);
                 return;
             }
@@ -346,10 +368,24 @@ impl Parser<'_> {
         self.body.push(block);
     }
 
+    fn push(&mut self, frame: Frame) {
+        let kind = frame.kind();
+        self.open[kind] += 1;
+        if kind == 3 {
+            self.tc_at.push(self.stack.len());
+        }
+        self.stack.push(frame);
+    }
+
     fn pop_frame(&mut self) {
         let Some(frame) = self.stack.pop() else {
             return;
         };
+        let kind = frame.kind();
+        self.open[kind] = self.open[kind].saturating_sub(1);
+        if kind == 3 {
+            self.tc_at.pop();
+        }
         match frame {
             Frame::Para { text, heading } => {
                 self.in_text = false;

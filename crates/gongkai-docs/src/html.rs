@@ -67,6 +67,12 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
+/// `find` ignoring ASCII case (`needle` is lower case).
+fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
 const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
     "track", "wbr", "keygen", "basefont", "bgsound", "frame",
@@ -127,11 +133,7 @@ fn approx_depth(text: &str) -> usize {
         }
         if RAW_TEXT.contains(&name.as_str()) {
             let close = format!("</{name}");
-            let lower_rest: Vec<u8> = b[i.min(b.len())..]
-                .iter()
-                .map(|c| c.to_ascii_lowercase())
-                .collect();
-            i = match find(&lower_rest, close.as_bytes()) {
+            i = match find_ci(&b[i.min(b.len())..], close.as_bytes()) {
                 Some(k) => i + k,
                 None => b.len(),
             };
@@ -149,7 +151,24 @@ fn approx_depth(text: &str) -> usize {
 const SKIP: &[&str] = &[
     "script", "style", "noscript", "template", "head", "title", "nav", "iframe", "object", "embed",
     "svg", "canvas", "select", "button", "input", "textarea", "map", "audio", "video", "math",
-    "frameset", "noframes",
+    "frameset", "noframes", "footer", "aside",
+];
+/// Whole class or id tokens that mark site chrome (menus, breadcrumbs, share bars).
+const CHROME_TOKENS: &[&str] = &[
+    "nav",
+    "navbar",
+    "navigation",
+    "topnav",
+    "subnav",
+    "mainnav",
+    "menu",
+    "breadcrumb",
+    "breadcrumbs",
+    "crumb",
+    "share",
+    "sidebar",
+    "footer",
+    "skip-link",
 ];
 const BLOCK: &[&str] = &[
     "p",
@@ -431,6 +450,15 @@ fn is_hidden(el: &scraper::node::Element) -> bool {
     {
         return true;
     }
+    let chrome = |attr: &str| {
+        el.attr(attr).is_some_and(|v| {
+            v.split_ascii_whitespace()
+                .any(|t| CHROME_TOKENS.iter().any(|c| t.eq_ignore_ascii_case(c)))
+        })
+    };
+    if chrome("class") || chrome("id") {
+        return true;
+    }
     let style = compact_style(el);
     style.contains("display:none") || style.contains("visibility:hidden")
 }
@@ -588,6 +616,15 @@ mod tests {
                 }),
             ]
         );
+    }
+
+    #[test]
+    fn chrome_is_skipped() {
+        let html = "<div class=\"top menu\"><a>首页</a></div><div id=breadcrumb>当前位置</div>\
+            <div class=\"nav-content\"><p>正文</p></div><p style=\"display: none\">隐藏</p>\
+            <footer>主办单位</footer><div hidden>x</div>";
+        let doc = read_html(html.as_bytes()).unwrap();
+        assert_eq!(doc.blocks, vec![Block::Paragraph("正文".into())]);
     }
 
     #[test]

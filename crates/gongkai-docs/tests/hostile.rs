@@ -113,6 +113,12 @@ fn deeply_nested_docx_tables() {
     let z = zip_with(&[("word/document.xml", xml.as_bytes())]);
     let doc = read_docx(&z).unwrap();
     assert_eq!(doc.tables().count(), 1);
+    // Unbalanced end tags in bulk stay linear.
+    let mut xml = String::from("<w:document><w:body>");
+    xml.push_str(&"<w:tbl><w:tr>".repeat(5_000));
+    xml.push_str(&"</w:tc></w:p>".repeat(200_000));
+    let z = zip_with(&[("word/document.xml", xml.as_bytes())]);
+    let _ = read_docx(&z);
 }
 
 #[test]
@@ -128,6 +134,9 @@ fn deeply_nested_html() {
         assert!(matches!(err, DocError::TooDeep(_)), "{err:?}");
         assert!(is_chinese(&err.to_string()));
     }
+    // Many raw-text elements: the depth pre-scan stays linear.
+    let html = "<SCRIPT>var a = '<div>';</script><p>x".repeat(20_000);
+    assert!(read_html(html.as_bytes()).is_ok());
     // Unclosed implicit elements do not count as depth.
     let html = "<p>段落".repeat(20_000);
     assert!(read_html(html.as_bytes()).unwrap().blocks.len() >= 20_000);
