@@ -3,7 +3,7 @@
 
 /// Traditional → simplified pairs for the characters of the report's labels
 /// and the words around them.
-const TRADITIONAL: &str = "資资訊讯開开請请數数結结轉转與与處处決决許许罰罚強强規规範范費费額额單单萬万項项條条內内廢废現现發发總总計计維维糾纠審审復复議议訴诉訟讼經经後后業业機机構构會会織织務务組组國国穩稳護护權权類类過过執执詢询關关沒没補补確确訪访舉举報报複复當当認认獲获繳缴納纳況况區区別别這这種种門门際际採采購购團团對对無无減减製制統统係系為为於于屬属問问題题進进級级態态辦办遞递護护據据證证違违責责準准則则應应質质實实據据徵征詢询決决見见產产權权覺觉導导場场環环衛卫標标註注號号獻献歷历區区劃划鎮镇街街鄉乡縣县廳厅辦办處处員员務务齊齐濟济蘭兰貴贵遼辽黑黑龍龙閩闽蘇苏華华東东廣广灣湾愛爱";
+const TRADITIONAL: &str = "資资訊讯開开請请數数結结轉转與与處处決决許许罰罚強强規规範范費费額额單单萬万項项條条內内廢废現现發发總总計计維维糾纠審审復复議议訴诉訟讼經经後后業业機机構构會会織织務务組组國国穩稳護护權权類类過过執执詢询關关沒没補补確确訪访舉举報报複复當当認认獲获繳缴納纳況况區区別别這这種种門门際际採采購购團团對对無无減减製制統统係系為为於于屬属問问題题進进級级態态辦办遞递護护據据證证違违責责準准則则應应質质實实據据徵征詢询決决見见產产權权覺觉導导場场環环衛卫標标註注號号獻献歷历區区劃划鎮镇街街鄉乡縣县廳厅辦办處处員员務务齊齐濟济蘭兰貴贵遼辽黑黑龍龙閩闽蘇苏華华東东廣广灣湾愛爱雲云";
 
 fn traditional_to_simplified(c: char) -> char {
     let mut it = TRADITIONAL.chars();
@@ -99,7 +99,8 @@ pub fn label_score(found: &str, standard: &str) -> f64 {
         }
     }
     // A label wrapped over lines: the first piece is a long prefix.
-    if standard.starts_with(found) && fl >= 6 && fl * 2 >= sl {
+    // Ten chars of a label are distinctive enough whatever its length.
+    if standard.starts_with(found) && fl >= 6 && (fl * 2 >= sl || fl >= 10) {
         best = best.max(0.72 + 0.2 * fl as f64 / sl as f64);
     }
     best

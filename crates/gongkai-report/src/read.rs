@@ -496,13 +496,22 @@ fn title_info(lines: &[String]) -> (Option<i32>, Option<String>, Vec<usize>) {
     let mut year = None;
     let mut agency = None;
     let mut title_lines = Vec::new();
-    for (i, line) in lines.iter().enumerate().take(15) {
+    // A title says 年度报告; "…年报" lines (portal menus: "2018年年报") count
+    // only when no line does.
+    let strict = |i: usize, line: &String| {
         let k = key(line);
         let joined_next = lines.get(i + 1).map(|n| key(n)).unwrap_or_default();
-        let is_title = (k.contains("年度报告")
-            || k.contains("年报")
-            || (k.contains("政府信息") && joined_next.contains("年度报告")))
-            && line.chars().count() <= 80;
+        (k.contains("年度报告") || (k.contains("政府信息") && joined_next.contains("年度报告")))
+            && line.chars().count() <= 80
+    };
+    let any_strict = lines.iter().enumerate().take(15).any(|(i, l)| strict(i, l));
+    for (i, line) in lines.iter().enumerate().take(15) {
+        let k = key(line);
+        let is_title = if any_strict {
+            strict(i, line)
+        } else {
+            k.contains("年报") && line.chars().count() <= 80
+        };
         if !is_title {
             continue;
         }
@@ -741,6 +750,18 @@ impl<'a> Reader<'a> {
                 }
             }
             Some((Label::Group(g), _, _)) => {
+                // pdftotext puts a vertically centred group label between the
+                // lines of a wrapped item label of that group: keep the item.
+                let inside_item = self.pending.as_ref().is_some_and(|p| {
+                    p.values.is_empty()
+                        && matches!(p.target, Target::App(i)
+                            if labels::APPLICATION_ROWS.get(i).map(|s| s.place)
+                                == Some(RowPlace::Item(g)))
+                });
+                if inside_item {
+                    self.group = Some(g);
+                    return;
+                }
                 self.finish();
                 self.table = Some(3);
                 self.group = Some(g);
