@@ -10,7 +10,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 /// Failures allowed per username, and per client address, in the window.
@@ -147,13 +147,13 @@ pub async fn login_post(
     let secure = state.config().secure_cookies;
     let max_age = gongkai_store::SESSION_HOURS * 3600;
     Ok((
-        [
+        AppendHeaders([
             (
                 header::SET_COOKIE,
                 cookies::set(SESSION_COOKIE, &session.token, secure, Some(max_age)),
             ),
             (header::SET_COOKIE, cookies::clear(PRE_CSRF_COOKIE, secure)),
-        ],
+        ]),
         Redirect::to(&next),
     )
         .into_response())

@@ -321,6 +321,16 @@ fn parse_kind(s: &str) -> Result<AgencyKind, AppError> {
         .ok_or_else(|| AppError::bad_request("invalid_input", format!("机关层级“{s}”无效")))
 }
 
+fn parse_user_id(s: &str) -> Result<i64, AppError> {
+    s.parse::<i64>().map_err(|_| {
+        AppError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("用户编号“{s}”无效"),
+        )
+    })
+}
+
 fn parse_role(s: &str) -> Result<Role, AppError> {
     Role::parse(s).ok_or_else(|| AppError::bad_request("invalid_input", format!("角色“{s}”无效")))
 }
@@ -507,10 +517,11 @@ pub struct StatusForm {
 pub async fn user_status_post(
     State(state): State<AppState>,
     StaffSession(session): StaffSession,
-    Path((code, user_id)): Path<(String, i64)>,
+    Path((code, user_id)): Path<(String, String)>,
     ValidForm(f): ValidForm<StatusForm>,
 ) -> Result<Response, PageError> {
     csrf::verify(&session, &f.csrf_token)?;
+    let user_id = parse_user_id(&user_id)?;
     let (_, cap) = admin_cap(&state, &session, &code).await?;
     let disabled = f.disabled == "1";
     match state
@@ -541,10 +552,11 @@ pub struct PasswordResetForm {
 pub async fn user_password_post(
     State(state): State<AppState>,
     StaffSession(session): StaffSession,
-    Path((code, user_id)): Path<(String, i64)>,
+    Path((code, user_id)): Path<(String, String)>,
     ValidForm(f): ValidForm<PasswordResetForm>,
 ) -> Result<Response, PageError> {
     csrf::verify(&session, &f.csrf_token)?;
+    let user_id = parse_user_id(&user_id)?;
     let (_, cap) = admin_cap(&state, &session, &code).await?;
     match state.store().set_password(&cap, user_id, f.password).await {
         Ok(()) => Ok(done(&code, "password_reset")),
@@ -561,10 +573,11 @@ pub struct CsrfForm {
 pub async fn user_role_revoke_post(
     State(state): State<AppState>,
     StaffSession(session): StaffSession,
-    Path((code, user_id, role)): Path<(String, i64, String)>,
+    Path((code, user_id, role)): Path<(String, String, String)>,
     ValidForm(f): ValidForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     csrf::verify(&session, &f.csrf_token)?;
+    let user_id = parse_user_id(&user_id)?;
     let (_, cap) = admin_cap(&state, &session, &code).await?;
     let role = parse_role(&role)?;
     if role == Role::Admin && cap.actor().user_id == Some(user_id) {
