@@ -4,7 +4,7 @@ use anyhow::Context;
 use gongkai_report::{
     check, has_errors, layout, read_report, to_text, AnnualReport, Finding, JsonReport, Severity,
 };
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -107,6 +107,55 @@ fn human(path: &Path, l: &Loaded) -> String {
     s
 }
 
+/// A progress bar on stderr for large batches (at least
+/// [`Progress::MIN_FILES`] files), drawn only when stderr is a terminal so
+/// that logs and pipes stay clean.
+struct Progress {
+    total: usize,
+    done: usize,
+    enabled: bool,
+}
+
+impl Progress {
+    const MIN_FILES: usize = 20;
+    const WIDTH: usize = 30;
+
+    fn new(total: usize) -> Progress {
+        Progress {
+            total,
+            done: 0,
+            enabled: total >= Self::MIN_FILES && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn tick(&mut self) {
+        self.done += 1;
+        if !self.enabled {
+            return;
+        }
+        let filled = self.done * Self::WIDTH / self.total.max(1);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r检查中 [{}{}] {}/{}",
+            "#".repeat(filled),
+            "-".repeat(Self::WIDTH.saturating_sub(filled)),
+            self.done,
+            self.total
+        );
+        let _ = err.flush();
+    }
+
+    /// Erase the bar (before a message or at the end).
+    fn clear(&self) {
+        if self.enabled {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2K");
+            let _ = err.flush();
+        }
+    }
+}
+
 fn run_check(files: &[PathBuf], previous: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> {
     let prev = match previous {
         Some(p) => match load(p) {
@@ -120,8 +169,11 @@ fn run_check(files: &[PathBuf], previous: Option<&Path>, json: bool) -> anyhow::
     };
     let mut loaded: Vec<(PathBuf, Loaded)> = Vec::new();
     let mut unreadable = 0usize;
+    let mut progress = Progress::new(files.len());
     for f in files {
-        match load(f) {
+        let result = load(f);
+        progress.tick();
+        match result {
             Ok(mut l) => {
                 if let Some(p) = &prev {
                     let extra: Vec<Finding> = check(&l.report, Some(p))
@@ -133,11 +185,13 @@ fn run_check(files: &[PathBuf], previous: Option<&Path>, json: bool) -> anyhow::
                 loaded.push((f.clone(), l));
             }
             Err(e) => {
+                progress.clear();
                 eprintln!("{e:#}");
                 unreadable += 1;
             }
         }
     }
+    progress.clear();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if json {
