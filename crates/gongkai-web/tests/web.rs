@@ -240,7 +240,9 @@ async fn state_changing_forms_need_the_csrf_token_and_same_origin() {
 }
 
 /// Every staff page route with a request that would succeed for gulou's admin.
-fn staff_routes(user_id: i64) -> Vec<(Method, String, Vec<(&'static str, String)>)> {
+type RouteCase = (Method, String, Vec<(&'static str, String)>);
+
+fn staff_routes(user_id: i64) -> Vec<RouteCase> {
     vec![
         (Method::GET, "/admin/agencies/{a}".into(), vec![]),
         (
