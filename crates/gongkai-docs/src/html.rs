@@ -645,6 +645,13 @@ mod tests {
     }
 
     #[test]
+    fn utf8_page_declaring_gb2312() {
+        let s = "<meta charset=gb2312><p>政府信息公开</p>";
+        let doc = read_html(s.as_bytes()).unwrap();
+        assert_eq!(doc.blocks, vec![Block::Paragraph("政府信息公开".into())]);
+    }
+
+    #[test]
     fn deep_nesting_is_refused_quickly() {
         let n = 100_000;
         let html = format!("{}x{}", "<div>".repeat(n), "</div>".repeat(n));

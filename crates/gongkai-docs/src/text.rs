@@ -54,9 +54,11 @@ pub(crate) fn split_lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Decodes `bytes`: BOM first, then `declared` (when it decodes cleanly), then
-/// UTF-8, then a guess. With `strict`, malformed sequences are an error;
-/// otherwise they become U+FFFD.
+/// Decodes `bytes`: a BOM decides; else UTF-16 recognised by its zero bytes;
+/// else UTF-8 when the bytes are valid UTF-8 (a GBK text of any length almost
+/// never is, while pages declaring gb2312 but saved as UTF-8 are common); else
+/// the `declared` encoding when it decodes cleanly; else a guess. With
+/// `strict`, malformed sequences are an error; otherwise they become U+FFFD.
 pub(crate) fn decode_with(
     bytes: &[u8],
     declared: Option<&'static Encoding>,
@@ -65,6 +67,20 @@ pub(crate) fn decode_with(
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         return decode_one(enc, &bytes[bom_len..], strict).ok_or(DocError::InvalidEncoding);
     }
+    if let Some(enc) = utf16_without_bom(bytes) {
+        if let Some(s) = decode_one(enc, bytes, true) {
+            return Ok(s);
+        }
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => return Ok(s.to_string()),
+        // A file cut inside its last character (partial downloads): keep
+        // the complete part.
+        Err(e) if e.error_len().is_none() && e.valid_up_to() + 4 > bytes.len() => {
+            return Ok(String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned());
+        }
+        Err(_) => {}
+    }
     if let Some(enc) = declared {
         // UTF-16 labels in <meta> are a known lie (the bytes are ASCII-compatible).
         if enc != UTF_16BE && enc != UTF_16LE {
@@ -72,14 +88,6 @@ pub(crate) fn decode_with(
                 return Ok(s);
             }
         }
-    }
-    if let Some(enc) = utf16_without_bom(bytes) {
-        if let Some(s) = decode_one(enc, bytes, true) {
-            return Ok(s);
-        }
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(s.to_string());
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
@@ -109,8 +117,11 @@ pub(crate) fn decode_with(
 
 fn decode_one(enc: &'static Encoding, bytes: &[u8], strict: bool) -> Option<String> {
     if strict {
-        enc.decode_without_bom_handling_and_without_replacement(bytes)
-            .map(|c| c.into_owned())
+        // Allow a multi-byte character cut off at the very end.
+        (0..=3usize.min(bytes.len())).find_map(|cut| {
+            enc.decode_without_bom_handling_and_without_replacement(&bytes[..bytes.len() - cut])
+                .map(|c| c.into_owned())
+        })
     } else {
         Some(enc.decode_without_bom_handling(bytes).0.into_owned())
     }
@@ -245,6 +256,16 @@ mod tests {
         let s = "政府信息公开工作年度报告\n收到申请 12 件\n";
         let (bytes, _, _) = GB18030.encode(s);
         assert_eq!(decode_text(&bytes).unwrap(), s);
+    }
+
+    #[test]
+    fn cut_inside_the_last_character() {
+        let s = "收到申请 12 件";
+        let b = s.as_bytes();
+        assert_eq!(decode_text(&b[..b.len() - 1]).unwrap(), "收到申请 12 ");
+        assert_eq!(decode_text(&b[..b.len() - 2]).unwrap(), "收到申请 12 ");
+        let (g, _, _) = GB18030.encode(s);
+        assert_eq!(decode_text(&g[..g.len() - 1]).unwrap(), "收到申请 12 ");
     }
 
     #[test]

@@ -65,3 +65,28 @@ fn blank_template_2021_docx() {
     assert!(t3.rows[3][1..].iter().all(|c| c.text.trim().is_empty()));
     assert_eq!(read_any(&bytes, Some("x.docx")).unwrap(), doc);
 }
+
+#[test]
+fn text_files_read_line_by_line() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let mut files = vec![dir.join("seed-2021-gulou.txt")];
+    if let Ok(entries) = std::fs::read_dir(dir.join("real")) {
+        files.extend(
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "txt")),
+        );
+    }
+    for path in files {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let doc = gongkai_docs::read_text(&bytes).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert_eq!(doc.blocks.len(), text.lines().count(), "{}", path.display());
+        let kind = gongkai_docs::sniff(&bytes, path.file_name().and_then(|n| n.to_str()));
+        assert_eq!(kind, gongkai_docs::DocKind::Text, "{}", path.display());
+        assert_eq!(read_any(&bytes, None).unwrap(), doc, "{}", path.display());
+    }
+}
