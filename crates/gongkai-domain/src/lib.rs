@@ -5,6 +5,7 @@ pub mod access;
 pub mod agency;
 pub mod clock;
 pub mod fees;
+pub mod outcome;
 pub mod role;
 pub mod user;
 
