@@ -129,6 +129,20 @@ proptest! {
         prop_assert_eq!(&back.appeals, &r.appeals);
     }
 
+    /// A roll-up of consistent reports (any mix of formats) is consistent.
+    #[test]
+    fn rollup_keeps_the_sums(rs in proptest::collection::vec(report_strategy(), 1..5)) {
+        let total = gongkai_report::rollup(&rs);
+        prop_assert_eq!(total.format, rs[0].format);
+        let errors: Vec<_> = check(&total, None)
+            .into_iter()
+            .filter(|f| matches!(f.rule.as_str(), "R1" | "R2" | "R3" | "R4" | "R5"))
+            .collect();
+        prop_assert!(errors.is_empty(), "{:#?}", errors);
+        let new = |r: &AnnualReport| r.application_row("new").map(|v| v[6]).unwrap_or(0);
+        prop_assert_eq!(new(&total), rs.iter().map(new).sum::<i64>());
+    }
+
     #[test]
     fn never_panics_on_noise(s in "[一二三四（）0-9 \t|规章行政许可总计结转\n—/]{0,400}") {
         let _ = read_report(&doc_from_text_lines(&s));
