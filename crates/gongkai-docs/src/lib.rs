@@ -1,8 +1,25 @@
 //! A neutral document model: headings, paragraphs and tables with row/column spans.
 //! It knows nothing of reports or law; readers and writers convert it from and to files.
 //!
-//! Readers take bytes and are bounded and panic-free on any input; writers
-//! produce bytes. Errors carry messages in Simplified Chinese.
+//! Readers take bytes and are bounded and panic-free on any input (see
+//! [`limits`]); writers produce bytes. Errors ([`DocError`]) carry messages in
+//! Simplified Chinese.
+//!
+//! | format | read | write |
+//! |---|---|---|
+//! | text | [`read_text`] (UTF-8/UTF-16/GBK/GB18030/Big5 detected; one paragraph per line, indentation kept) | [`write_text`] (tables as tab-separated rows) |
+//! | HTML | [`read_html`] (charset from BOM/meta/content; chrome skipped; `rowspan`/`colspan`) | [`write_html`] (printable UTF-8 page) |
+//! | DOCX | [`read_docx`] (`w:gridSpan`, `w:vMerge`, `w:hMerge`, `w:gridBefore`; ZIP limits) | [`write_docx`] (schema-ordered WordprocessingML, 宋体) |
+//! | XLSX | [`read_xlsx`] (calamine; merged regions; numbers without float noise) | [`write_xlsx`] (one sheet per table, numbers as numbers, merges) |
+//! | PDF | — ([`DocError::PdfNotSupported`]) | [`write_pdf`] (typst, feature `pdf`, CJK fonts embedded) |
+//!
+//! [`read_any`] recognises the kind from the bytes (and, for text vs HTML, the
+//! file name).
+//!
+//! Conventions shared by the readers: a merged cell appears once, at its
+//! top-left position, with its spans; a table that contains another table is
+//! taken as layout and its cells' contents become blocks in reading order; a
+//! cell's paragraphs are joined with `\n`.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod docx;

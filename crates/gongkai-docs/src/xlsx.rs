@@ -318,6 +318,17 @@ pub fn write_xlsx(doc: &Doc) -> Result<Vec<u8>, DocError> {
                 for (c, w) in widths.iter().enumerate() {
                     ws.set_column_width(c as u16, *w).map_err(err)?;
                 }
+                // Rows with line breaks are made tall enough to show them.
+                let mut lines = vec![1usize; grid.rows];
+                for p in grid.cells.iter().filter(|p| p.row_span == 1) {
+                    let n = p.cell.text.split('\n').count();
+                    if let Some(l) = lines.get_mut(p.row) {
+                        *l = (*l).max(n.min(20));
+                    }
+                }
+                for (r, n) in lines.iter().enumerate().filter(|(_, n)| **n > 1) {
+                    ws.set_row_height(r as u32, 16.0 * *n as f64).map_err(err)?;
+                }
             }
         }
     }
