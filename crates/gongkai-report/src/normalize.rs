@@ -5,14 +5,77 @@
 /// and the words around them.
 const TRADITIONAL: &str = "資资訊讯開开請请數数結结轉转與与處处決决許许罰罚強强規规範范費费額额單单萬万項项條条內内廢废現现發发總总計计維维糾纠審审復复議议訴诉訟讼經经後后業业機机構构會会織织務务組组國国穩稳護护權权類类過过執执詢询關关沒没補补確确訪访舉举報报複复當当認认獲获繳缴納纳況况區区別别這这種种門门際际採采購购團团對对無无減减製制統统係系為为於于屬属問问題题進进級级態态辦办遞递護护據据證证違违責责準准則则應应質质實实據据徵征詢询決决見见產产權权覺觉導导場场環环衛卫標标註注號号獻献歷历區区劃划鎮镇街街鄉乡縣县廳厅辦办處处員员務务齊齐濟济蘭兰貴贵遼辽黑黑龍龙閩闽蘇苏華华東东廣广灣湾愛爱雲云";
 
+/// The pairs of [`TRADITIONAL`] sorted by traditional character, and a
+/// bitset of the BMP marking which characters are in the table (most CJK
+/// text never reaches the binary search).
+struct TraditionalTable {
+    pairs: Vec<(char, char)>,
+    present: Vec<u64>,
+}
+
+fn traditional_table() -> &'static TraditionalTable {
+    static TABLE: std::sync::OnceLock<TraditionalTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let chars: Vec<char> = TRADITIONAL.chars().collect();
+        let mut pairs: Vec<(char, char)> = chars.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+        // The first pair of a repeated traditional character wins.
+        pairs.sort_by_key(|p| p.0);
+        pairs.dedup_by_key(|p| p.0);
+        let mut present = vec![0u64; 0x10000 / 64];
+        for (t, _) in &pairs {
+            let c = *t as usize;
+            if let Some(w) = present.get_mut(c / 64) {
+                *w |= 1 << (c % 64);
+            }
+        }
+        TraditionalTable { pairs, present }
+    })
+}
+
 fn traditional_to_simplified(c: char) -> char {
-    let mut it = TRADITIONAL.chars();
-    while let (Some(t), Some(s)) = (it.next(), it.next()) {
-        if t == c {
-            return s;
+    let table = traditional_table();
+    let i = c as usize;
+    if table
+        .present
+        .get(i / 64)
+        .is_none_or(|w| w & (1 << (i % 64)) == 0)
+    {
+        return c;
+    }
+    match table.pairs.binary_search_by_key(&c, |p| p.0) {
+        Ok(i) => table.pairs.get(i).map(|p| p.1).unwrap_or(c),
+        Err(_) => c,
+    }
+}
+
+/// How many chars two short strings share (as multisets); `None` when one
+/// is longer than 64 chars. An upper bound for `max_len − levenshtein`.
+fn common_chars(a: &str, b: &str) -> Option<usize> {
+    let mut x = ['\0'; 64];
+    let mut y = ['\0'; 64];
+    let fill = |s: &str, buf: &mut [char; 64]| -> Option<usize> {
+        let mut n = 0;
+        for c in s.chars() {
+            *buf.get_mut(n)? = c;
+            n += 1;
+        }
+        buf[..n].sort_unstable();
+        Some(n)
+    };
+    let (n, m) = (fill(a, &mut x)?, fill(b, &mut y)?);
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < n && j < m {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
         }
     }
-    c
+    Some(common)
 }
 
 /// Fold one character: full-width ASCII to half width, punctuation variants
@@ -92,7 +155,10 @@ pub fn label_score(found: &str, standard: &str) -> f64 {
     let mut best = 0.0f64;
     let threshold = if sl >= 8 { 0.7 } else { 0.75 };
     // Similarity is at most min/max of the lengths: skip hopeless pairs.
-    if fl.min(sl) as f64 >= threshold * fl.max(sl) as f64 {
+    // similarity ≤ common chars / max length: skip hopeless pairs cheaply.
+    let possible = fl.min(sl) as f64 >= threshold * fl.max(sl) as f64
+        && common_chars(found, standard).is_none_or(|c| c as f64 >= threshold * fl.max(sl) as f64);
+    if possible {
         let sim = similarity(found, standard);
         if sim >= threshold {
             best = sim;

@@ -185,6 +185,10 @@ struct Entry {
     text: &'static str,
     key: String,
     folded: String,
+    /// `folded` as chars (explode compares char slices).
+    folded_chars: Vec<char>,
+    /// Chars in `key`.
+    key_len: usize,
 }
 
 struct Vocab {
@@ -192,14 +196,24 @@ struct Vocab {
 }
 
 impl Vocab {
+    /// The vocabulary, built once.
+    fn get() -> &'static Vocab {
+        static VOCAB: std::sync::OnceLock<Vocab> = std::sync::OnceLock::new();
+        VOCAB.get_or_init(Vocab::new)
+    }
+
     fn new() -> Vocab {
         let mut entries = Vec::new();
         let mut add = |label: Label, text: &'static str| {
+            let k = key(text);
+            let folded = fold(text);
             entries.push(Entry {
                 label,
                 text,
-                key: key(text),
-                folded: fold(text),
+                key_len: k.chars().count(),
+                folded_chars: folded.chars().collect(),
+                key: k,
+                folded,
             })
         };
         for (i, h) in labels::SECTION_HEADINGS.iter().enumerate() {
@@ -250,14 +264,25 @@ impl Vocab {
             return None;
         }
         let mut best: Option<(&Entry, f64)> = None;
+        let fl = k.chars().count();
         for e in &self.entries {
+            // label_score is 0 unless the lengths are close (similarity is
+            // at most min/max of the lengths, thresholds ≥ 0.7) or `k` is a
+            // prefix of the label: skip the rest without computing it.
+            let sl = e.key_len;
+            let heading = matches!(e.label, Label::Heading(_));
+            if !heading
+                && (fl < 4 || sl < 4 || (10 * fl.min(sl) < 7 * fl.max(sl) && !e.key.starts_with(k)))
+            {
+                continue;
+            }
             let s = if let Label::Heading(_) = e.label {
                 // A heading keeps its numeral (一、 … 六、).
                 if k.chars().next() != e.key.chars().next() {
                     continue;
                 }
                 // A heading may run on into its first words.
-                if k.starts_with(&e.key) && k.chars().count() <= e.key.chars().count() + 2 {
+                if k.starts_with(&e.key) && fl <= sl + 2 {
                     1.0
                 } else {
                     label_score(k, &e.key)
@@ -289,10 +314,10 @@ fn explode(cell: &str, anchors: &[&Entry]) -> Vec<String> {
     while i < folded.len() {
         let mut best = 0;
         for a in anchors {
-            let n = a.folded.chars().count();
+            let n = a.folded_chars.len();
             if n > best
-                && i + n <= folded.len()
-                && folded[i..i + n].iter().copied().eq(a.folded.chars())
+                && a.folded_chars.first() == Some(&folded[i])
+                && folded.get(i..i + n) == Some(a.folded_chars.as_slice())
             {
                 best = n;
             }
@@ -334,7 +359,8 @@ fn explode_rows(rows: Vec<Row>, vocab: &Vocab) -> Vec<Row> {
                 let pieces = explode(&cell, &headings);
                 if pieces.len() > 1 {
                     for p in pieces {
-                        let is_heading = headings.iter().any(|h| fold(&p) == h.folded);
+                        let fp = fold(&p);
+                        let is_heading = headings.iter().any(|h| fp == h.folded);
                         if is_heading {
                             if !pending.is_empty() {
                                 out.push(Row {
@@ -1232,12 +1258,12 @@ fn pro_value(s: &str, kind: labels::FieldKind) -> Value {
 /// Read a document into a report. Never panics; whatever cannot be found is
 /// left `None` and reported MISSING by [`crate::check`].
 pub fn read_doc(doc: &Doc) -> ReadOutcome {
-    let vocab = Vocab::new();
-    let rows = explode_rows(doc_rows(doc), &vocab);
+    let vocab = Vocab::get();
+    let rows = explode_rows(doc_rows(doc), vocab);
     let format = detect_format(&rows);
     let mut reader = Reader {
         format,
-        vocab: &vocab,
+        vocab,
         report: AnnualReport::empty(format),
         findings: Vec::new(),
         table: None,
