@@ -7,6 +7,7 @@ pub mod applicant;
 pub mod clock;
 pub mod fees;
 pub mod outcome;
+pub mod pii;
 pub mod role;
 pub mod user;
 
