@@ -6,6 +6,7 @@ pub mod agency;
 pub mod applicant;
 pub mod clock;
 pub mod fees;
+pub mod figures;
 pub mod outcome;
 pub mod pii;
 pub mod role;
