@@ -739,27 +739,10 @@ fn push_table(s: &mut String, table: &Table, fonts: &str) {
     s.push_str("</w:tbl>");
 }
 
-/// Column widths in twips, shared out over the text width by the longest
-/// line of the one-column cells in each column (CJK characters count double),
-/// within bounds so that no column vanishes or swallows the table.
+/// Column widths in twips: the text width shared out by
+/// [`Grid::column_weights`].
 fn column_widths(grid: &Grid<'_>) -> Vec<usize> {
-    let mut weight = vec![4usize; grid.cols];
-    for p in grid.cells.iter().filter(|p| p.col_span == 1) {
-        let longest = p
-            .cell
-            .text
-            .split('\n')
-            .map(|l| {
-                l.chars()
-                    .map(|c| if c.is_ascii() { 1 } else { 2 })
-                    .sum::<usize>()
-            })
-            .max()
-            .unwrap_or(0);
-        if let Some(w) = weight.get_mut(p.col) {
-            *w = (*w).max(longest.clamp(4, 30));
-        }
-    }
+    let weight = grid.column_weights();
     let sum: usize = weight.iter().sum::<usize>().max(1);
     weight
         .iter()

@@ -86,6 +86,32 @@ impl<'a> Grid<'a> {
     }
 }
 
+impl Grid<'_> {
+    /// Relative column widths: the longest line of the one-column cells in
+    /// each column, CJK characters counting double, bounded to 4..=30 so that
+    /// no column vanishes or swallows the table.
+    pub fn column_weights(&self) -> Vec<usize> {
+        let mut weight = vec![4usize; self.cols];
+        for p in self.cells.iter().filter(|p| p.col_span == 1) {
+            let longest = p
+                .cell
+                .text
+                .split('\n')
+                .map(|l| {
+                    l.chars()
+                        .map(|c| if c.is_ascii() { 1 } else { 2 })
+                        .sum::<usize>()
+                })
+                .max()
+                .unwrap_or(0);
+            if let Some(w) = weight.get_mut(p.col) {
+                *w = (*w).max(longest.clamp(4, 30));
+            }
+        }
+        weight
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

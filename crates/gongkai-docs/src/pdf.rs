@@ -104,7 +104,13 @@ pub fn typst_markup(doc: &Doc, families: &[String], size_pt: f64) -> String {
                 if grid.cols == 0 {
                     continue;
                 }
-                s.push_str(&format!("#table(columns: {},\n", grid.cols));
+                let columns = grid
+                    .column_weights()
+                    .iter()
+                    .map(|w| format!("{w}fr"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                s.push_str(&format!("#table(columns: ({columns},),\n"));
                 for p in &grid.cells {
                     s.push_str(&format!(
                         "  table.cell(x: {}, y: {}, rowspan: {}, colspan: {})[{}],\n",
