@@ -360,6 +360,12 @@ mod with_typst {
 mod tests {
     use super::*;
 
+    #[cfg(not(feature = "pdf"))]
+    #[test]
+    fn disabled_without_the_feature() {
+        assert_eq!(write_pdf(&Doc::default()), Err(DocError::PdfDisabled));
+    }
+
     #[test]
     fn literals_are_escaped() {
         assert_eq!(string_literal("a\"b\\c\t#[]"), "\"a\\\"b\\\\c\\t#[]\"");

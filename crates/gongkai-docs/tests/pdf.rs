@@ -104,3 +104,61 @@ fn unknown_font_family_is_a_clear_error() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+mod random {
+    use gongkai_docs::{write_pdf, Block, Cell, Doc, Table};
+    use proptest::prelude::*;
+
+    /// Characters that mean something to typst markup or code, controls,
+    /// CJK and emoji: every text must come out as literal text.
+    const CHARS: &[char] = &[
+        '#', '[', ']', '{', '}', '(', ')', '"', '\\', '$', '*', '_', '`', '<', '>', '@', '=', '-',
+        '+', '/', '~', ':', ';', ',', '.', '\t', '\n', '\u{1}', '\u{7f}', ' ', '政', '府', '　',
+        'a', '1', '😀', '\u{200b}',
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(CHARS), 0..10).prop_map(String::from_iter)
+    }
+
+    fn block() -> impl Strategy<Value = Block> {
+        prop_oneof![
+            (0u8..9, text()).prop_map(|(level, text)| Block::Heading { level, text }),
+            text().prop_map(Block::Paragraph),
+            prop::collection::vec(
+                prop::collection::vec((text(), 0u32..4, 0u32..4), 0..4),
+                0..4
+            )
+            .prop_map(|rows| Block::Table(Table {
+                rows: rows
+                    .into_iter()
+                    .map(|r| r
+                        .into_iter()
+                        .map(|(t, rs, cs)| Cell {
+                            text: t,
+                            row_span: rs,
+                            col_span: cs
+                        })
+                        .collect())
+                    .collect(),
+            })),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(12),
+            ..ProptestConfig::default()
+        })]
+
+        /// Any document, even with invalid spans, typesets.
+        #[test]
+        fn any_doc_typesets(blocks in prop::collection::vec(block(), 0..5)) {
+            match write_pdf(&Doc { blocks }) {
+                Ok(pdf) => prop_assert!(pdf.starts_with(b"%PDF")),
+                Err(gongkai_docs::DocError::FontNotFound(_)) => {}
+                Err(e) => prop_assert!(false, "{e}"),
+            }
+        }
+    }
+}
