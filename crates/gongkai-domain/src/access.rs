@@ -100,6 +100,8 @@ macro_rules! capability_accessors {
 }
 capability_accessors!(AgencyAdmin);
 capability_accessors!(AgencyStaffView);
+capability_accessors!(AgencyHandler);
+capability_accessors!(ApplicationReader);
 
 impl ConsoleOperator {
     pub fn local() -> ConsoleOperator {
@@ -155,6 +157,92 @@ impl AgencyAdmin {
     pub fn view(&self) -> AgencyStaffView {
         AgencyStaffView {
             agency_id: self.agency_id,
+            actor: self.actor.clone(),
+        }
+    }
+}
+
+/// May register disclosure applications of an agency and record their
+/// events (补正, 征求意见, 延期, 答复, …): handlers (承办人) and approvers
+/// (负责人, who approve extensions) of the agency itself, and admins of it or
+/// of an agency above it. Supervisors only read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyHandler {
+    agency_id: AgencyId,
+    actor: Actor,
+}
+
+/// May read an agency's applications *with their applicants' personal data*
+/// (name, ID number, contacts): the agency's handlers, approvers and admins,
+/// and supervisors or admins of it or above it. Drafters (信息员) and
+/// reviewers (审核人) of the agency hold an [`AgencyStaffView`] but not this:
+/// they work on proactive disclosure and never see applicants. Aggregate
+/// figures without personal data (table 三) need only the staff view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationReader {
+    agency_id: AgencyId,
+    actor: Actor,
+}
+
+/// Handler capability over `agency` (see [`AgencyHandler`]).
+pub fn handler_of(p: &Principal, tree: &AgencyTree, agency: AgencyId) -> Option<AgencyHandler> {
+    if !tree.contains(agency) {
+        return None;
+    }
+    let member = p.has_role_in(agency, Role::Handler) || p.has_role_in(agency, Role::Approver);
+    (member || p.has_role_over(tree, agency, Role::Admin)).then(|| AgencyHandler {
+        agency_id: agency,
+        actor: p.actor(),
+    })
+}
+
+/// Read access to `agency`'s applications and applicants (see [`ApplicationReader`]).
+pub fn application_reader_of(
+    p: &Principal,
+    tree: &AgencyTree,
+    agency: AgencyId,
+) -> Option<ApplicationReader> {
+    if let Some(handler) = handler_of(p, tree, agency) {
+        return Some(handler.reader());
+    }
+    p.has_role_over(tree, agency, Role::Supervisor)
+        .then(|| ApplicationReader {
+            agency_id: agency,
+            actor: p.actor(),
+        })
+}
+
+impl AgencyHandler {
+    /// A handler may always read the applications they handle.
+    pub fn reader(&self) -> ApplicationReader {
+        ApplicationReader {
+            agency_id: self.agency_id,
+            actor: self.actor.clone(),
+        }
+    }
+    /// And the agency's staff pages.
+    pub fn view(&self) -> AgencyStaffView {
+        AgencyStaffView {
+            agency_id: self.agency_id,
+            actor: self.actor.clone(),
+        }
+    }
+}
+
+impl ApplicationReader {
+    pub fn view(&self) -> AgencyStaffView {
+        AgencyStaffView {
+            agency_id: self.agency_id,
+            actor: self.actor.clone(),
+        }
+    }
+}
+
+impl ConsoleOperator {
+    /// The console may handle any agency's applications (imports, repairs).
+    pub fn handler_of(&self, agency: AgencyId) -> AgencyHandler {
+        AgencyHandler {
+            agency_id: agency,
             actor: self.actor.clone(),
         }
     }
@@ -226,5 +314,61 @@ mod tests {
         assert!(staff_view_of(&p, &t, 2).is_none());
         let drafter_above = person(&[(3, Role::Drafter)]);
         assert!(staff_view_of(&drafter_above, &t, 4).is_none());
+    }
+
+    #[test]
+    fn handlers_are_handlers_approvers_and_admins() {
+        let t = tree();
+        for role in [Role::Handler, Role::Approver, Role::Admin] {
+            let p = person(&[(4, role)]);
+            assert_eq!(
+                handler_of(&p, &t, 4).map(|c| c.agency_id()),
+                Some(4),
+                "{role:?}"
+            );
+            assert!(
+                handler_of(&p, &t, 5).is_none(),
+                "{role:?} handles a sibling"
+            );
+            assert!(
+                handler_of(&p, &t, 3).is_none(),
+                "{role:?} handles its parent"
+            );
+        }
+        for role in [Role::Drafter, Role::Reviewer, Role::Supervisor] {
+            let p = person(&[(4, role)]);
+            assert!(handler_of(&p, &t, 4).is_none(), "{role:?}");
+        }
+        // An admin above handles descendants; a handler above does not.
+        assert!(handler_of(&person(&[(3, Role::Admin)]), &t, 4).is_some());
+        assert!(handler_of(&person(&[(3, Role::Handler)]), &t, 4).is_none());
+        assert!(handler_of(&person(&[(3, Role::Supervisor)]), &t, 4).is_none());
+        assert!(handler_of(&person(&[(4, Role::Handler)]), &t, 99).is_none());
+    }
+
+    #[test]
+    fn drafters_and_reviewers_never_read_applicants() {
+        let t = tree();
+        for role in [Role::Handler, Role::Approver, Role::Admin, Role::Supervisor] {
+            let p = person(&[(4, role)]);
+            assert!(application_reader_of(&p, &t, 4).is_some(), "{role:?}");
+            assert!(
+                application_reader_of(&p, &t, 5).is_none(),
+                "{role:?} reads a sibling"
+            );
+        }
+        for role in [Role::Drafter, Role::Reviewer] {
+            let p = person(&[(4, role)]);
+            assert!(staff_view_of(&p, &t, 4).is_some(), "{role:?} is staff");
+            assert!(
+                application_reader_of(&p, &t, 4).is_none(),
+                "{role:?} reads applicants"
+            );
+        }
+        // Supervisors and admins above read; other roles above do not.
+        assert!(application_reader_of(&person(&[(3, Role::Supervisor)]), &t, 4).is_some());
+        assert!(application_reader_of(&person(&[(1, Role::Admin)]), &t, 5).is_some());
+        assert!(application_reader_of(&person(&[(3, Role::Handler)]), &t, 4).is_none());
+        assert!(application_reader_of(&person(&[(4, Role::Supervisor)]), &t, 3).is_none());
     }
 }

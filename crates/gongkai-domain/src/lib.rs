@@ -12,6 +12,9 @@ pub mod pii;
 pub mod role;
 pub mod user;
 
-pub use access::{Actor, AgencyAdmin, AgencyStaffView, ConsoleOperator, Grant, Principal, UserId};
+pub use access::{
+    Actor, AgencyAdmin, AgencyHandler, AgencyStaffView, ApplicationReader, ConsoleOperator, Grant,
+    Principal, UserId,
+};
 pub use agency::{AgencyDraft, AgencyId, AgencyKind, AgencyTree, OfficeContact};
 pub use role::Role;
