@@ -542,18 +542,11 @@ pub fn write_docx_with(doc: &Doc, opts: &DocxOptions) -> Result<Vec<u8>, DocErro
     use std::io::Write;
     use zip::write::SimpleFileOptions;
 
-    let title = doc
-        .blocks
-        .iter()
-        .find_map(|b| match b {
-            Block::Heading { text, .. } => Some(text.as_str()),
-            _ => None,
-        })
-        .unwrap_or("");
+    let title = doc.title().unwrap_or_default();
     let parts: [(&str, String); 7] = [
         ("[Content_Types].xml", CONTENT_TYPES.to_string()),
         ("_rels/.rels", ROOT_RELS.to_string()),
-        ("docProps/core.xml", core_xml(title)),
+        ("docProps/core.xml", core_xml(&title)),
         ("docProps/app.xml", APP_XML.to_string()),
         ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_string()),
         ("word/styles.xml", styles_xml(opts)),

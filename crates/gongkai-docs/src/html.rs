@@ -487,20 +487,13 @@ tr { page-break-inside: avoid; break-inside: avoid; }
 /// (tabs, leading or repeated spaces, line breaks) is marked
 /// `white-space: pre-wrap`, so that [`read_html`] gives it back unchanged.
 pub fn write_html(doc: &Doc) -> Vec<u8> {
-    let title = doc
-        .blocks
-        .iter()
-        .find_map(|b| match b {
-            Block::Heading { text, .. } => Some(text.as_str()),
-            _ => None,
-        })
-        .unwrap_or("文档");
+    let title = doc.title().unwrap_or_else(|| "文档".into());
     let mut out = String::with_capacity(4096);
     out.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str(
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
     );
-    out.push_str(&escape(&title.replace(['\n', '\t'], " ")));
+    out.push_str(&escape(&title));
     out.push_str("</title>\n<style>\n");
     out.push_str(CSS);
     out.push_str("</style>\n</head>\n<body>\n<main>\n");

@@ -50,10 +50,53 @@ impl Cell {
 }
 
 impl Doc {
+    /// A title for the document: its first heading, else its first non-blank
+    /// paragraph, trimmed and cut to at most 80 characters.
+    pub fn title(&self) -> Option<String> {
+        let text = self
+            .blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Heading { text, .. } if !text.trim().is_empty() => Some(text),
+                _ => None,
+            })
+            .or_else(|| {
+                self.blocks.iter().find_map(|b| match b {
+                    Block::Paragraph(text) if !text.trim().is_empty() => Some(text),
+                    _ => None,
+                })
+            })?;
+        let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        Some(one_line.chars().take(80).collect())
+    }
+
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
         self.blocks.iter().filter_map(|b| match b {
             Block::Table(t) => Some(t),
             _ => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_prefers_a_heading() {
+        let mut doc = Doc {
+            blocks: vec![
+                Block::Paragraph("  ".into()),
+                Block::Paragraph("2019年\t某单位年报".into()),
+                Block::Heading {
+                    level: 1,
+                    text: "标题".into(),
+                },
+            ],
+        };
+        assert_eq!(doc.title().as_deref(), Some("标题"));
+        doc.blocks.pop();
+        assert_eq!(doc.title().as_deref(), Some("2019年 某单位年报"));
+        assert_eq!(Doc::default().title(), None);
     }
 }

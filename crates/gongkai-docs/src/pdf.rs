@@ -60,14 +60,7 @@ pub fn typst_markup(doc: &Doc, families: &[String], size_pt: f64) -> String {
         .map(|f| string_literal(f))
         .collect::<Vec<_>>()
         .join(", ");
-    let title = doc
-        .blocks
-        .iter()
-        .find_map(|b| match b {
-            Block::Heading { text, .. } => Some(text.as_str()),
-            _ => None,
-        })
-        .unwrap_or("文档");
+    let title = doc.title().unwrap_or_else(|| "文档".into());
     let wide = doc.tables().any(|t| Grid::of(t).cols > 10);
     let size = if size_pt.is_finite() && size_pt > 1.0 && size_pt < 100.0 {
         size_pt
@@ -77,7 +70,7 @@ pub fn typst_markup(doc: &Doc, families: &[String], size_pt: f64) -> String {
     let mut s = String::new();
     s.push_str(&format!(
         "#set document(title: {})\n",
-        string_literal(title)
+        string_literal(&title)
     ));
     s.push_str(&format!(
         "#set page(paper: \"a4\", flipped: {wide}, margin: (x: 2cm, y: 2.2cm), numbering: \"1\")\n"
