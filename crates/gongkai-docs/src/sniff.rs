@@ -103,7 +103,20 @@ fn looks_like_html(bytes: &[u8]) -> bool {
 
 /// Reads any supported file: the kind is recognised by [`sniff`].
 pub fn read_any(bytes: &[u8], file_name_hint: Option<&str>) -> Result<Doc, DocError> {
-    match sniff(bytes, file_name_hint) {
+    let kind = sniff(bytes, file_name_hint);
+    let ext = file_name_hint
+        .and_then(|n| n.rsplit_once('.'))
+        .map(|(_, e)| e.to_ascii_lowercase());
+    // A .docx/.xlsx that is not a ZIP at all is damaged or misnamed: say so
+    // rather than reading its bytes as text.
+    if let Some(e @ ("docx" | "xlsx" | "xlsm")) = ext.as_deref() {
+        if matches!(kind, DocKind::Text | DocKind::Html) {
+            return Err(DocError::NotZip(format!(
+                "扩展名为 .{e}，但内容不是 ZIP 格式"
+            )));
+        }
+    }
+    match kind {
         DocKind::Docx => read_docx(bytes),
         DocKind::Xlsx => read_xlsx(bytes),
         DocKind::Html => read_html(bytes),

@@ -57,6 +57,13 @@ fn not_a_zip_docx() {
 }
 
 #[test]
+fn misnamed_docx_is_named() {
+    let err = read_any("这不是压缩包".as_bytes(), Some("年报.docx")).unwrap_err();
+    assert!(matches!(err, DocError::NotZip(_)), "{err:?}");
+    assert!(err.to_string().contains(".docx"));
+}
+
+#[test]
 fn zip_without_document() {
     let z = zip_with(&[("hello.txt", b"hi")]);
     let err = read_docx(&z).unwrap_err();
