@@ -2,7 +2,8 @@
 //! add to or correct the years compiled into gongkai-calendar.
 
 use crate::audit::{append, AuditRecord};
-use crate::{on_pool, on_tx, Result, Store};
+use crate::{on_pool, on_tx, Result, Store, StoreError};
+use gongkai_calendar::Calendar;
 use gongkai_domain::ConsoleOperator;
 
 impl Store {
@@ -40,5 +41,17 @@ impl Store {
         let rows: Vec<(i64, String)> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT year, source FROM calendar_years ORDER BY imported_at, year").fetch_all(p).await)?;
         Ok(rows)
+    }
+
+    /// The working-day calendar in force: the compiled-in years, then every
+    /// imported year replayed in import order (a later import overrides).
+    pub async fn calendar(&self) -> Result<Calendar> {
+        let mut calendar = Calendar::builtin();
+        for (year, source) in self.calendar_years().await? {
+            calendar.import_toml(&source).map_err(|e| {
+                StoreError::Conflict(format!("数据库中导入的 {year} 年日历无法解析：{e}"))
+            })?;
+        }
+        Ok(calendar)
     }
 }

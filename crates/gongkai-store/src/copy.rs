@@ -19,6 +19,8 @@ pub(crate) const COPY_TABLES: &[(&str, bool)] = &[
     ("login_failures", true),
     ("settings", false),
     ("calendar_years", false),
+    ("applications", true),
+    ("application_events", true),
     ("audit_log", false),
     ("audit_head", false),
 ];

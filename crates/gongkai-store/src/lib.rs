@@ -6,6 +6,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod agencies;
+mod applications;
 pub mod audit;
 mod backup;
 mod calendar;
@@ -19,6 +20,10 @@ mod tokens;
 mod users;
 
 pub use agencies::Agency;
+pub use applications::{
+    Application, ApplicationFilter, ApplicationSummary, NewApplication, NewEvent, RecordedEvent,
+    StoredApplicant, TrackedApplication, TrackedEvent, YearRecord,
+};
 pub use audit::{AuditEntry, AuditVerdict};
 pub use backup::restore_sqlite;
 pub use clock::{from_text as parse_timestamp, now, now_text, Timestamp};
@@ -52,6 +57,10 @@ pub enum StoreError {
     NotFound { what: String },
     #[error("{0}")]
     Conflict(String),
+    /// Bad input with its own stable machine code (e.g. `invalid_event`,
+    /// `unknown_outcome`); nothing was stored.
+    #[error("{message}")]
+    Rejected { code: &'static str, message: String },
     #[error("无权进行此操作")]
     Forbidden,
     #[error("{0}")]

@@ -83,6 +83,7 @@ impl From<StoreError> for AppError {
                 AppError::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
             }
             StoreError::Conflict(m) => AppError::new(StatusCode::CONFLICT, "conflict", m),
+            StoreError::Rejected { code, message } => AppError::bad_request(code, message),
             StoreError::Forbidden => AppError::forbidden(),
             StoreError::Unsupported(m) => AppError::bad_request("unsupported", m),
             other => {
