@@ -2,6 +2,7 @@
 //! OpenAPI 3 is generated from these routes.
 
 mod agencies;
+mod applications;
 mod json;
 
 use crate::AppState;
@@ -23,7 +24,7 @@ pub use json::ApiJson;
         description = "机关、工作人员及政府信息公开业务的 JSON 接口。工作人员接口使用 `Authorization: Bearer gk_…` 令牌（`gongkai user token` 生成）。错误统一返回 `{\"error\": {\"code\", \"message\"}}`，`code` 为稳定的机器可读代码。"
     ),
     modifiers(&BearerAuth),
-    tags((name = "agencies", description = "机关"), (name = "users", description = "工作人员"))
+    tags((name = "agencies", description = "机关"), (name = "users", description = "工作人员"), (name = "applications", description = "依申请公开"))
 )]
 struct ApiDoc;
 
@@ -49,6 +50,13 @@ pub fn router() -> OpenApiRouter<AppState> {
             agencies::agency_users_post
         ))
         .routes(routes!(agencies::me_get))
+        .routes(routes!(
+            applications::agency_applications_get,
+            applications::agency_applications_post
+        ))
+        .routes(routes!(applications::application_get))
+        .routes(routes!(applications::application_events_post))
+        .routes(routes!(applications::agency_report_get))
 }
 
 /// The OpenAPI document, built once.
