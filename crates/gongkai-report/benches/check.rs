@@ -3,7 +3,7 @@
 //!
 //! `cargo bench -p gongkai-report --bench check`
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{black_box, criterion_group, Criterion, Throughput};
 use gongkai_report::labels::{self, FieldKind};
 use gongkai_report::{read_report, to_text, AnnualReport, Format, Value};
 
@@ -167,4 +167,73 @@ criterion_group! {
     config = Criterion::default().sample_size(20);
     targets = bench
 }
-criterion_main!(benches);
+/// Profiling and regression aids, outside criterion:
+/// - `GONGKAI_REPORT_PROFILE=N`: read and check the batch N times and exit
+///   (a driver for `valgrind --tool=callgrind` or `perf`);
+/// - `GONGKAI_REPORT_DUMP=FILE`: write the `Debug` form of every outcome
+///   (the batch, the golden fixtures and the corpus when present) to FILE,
+///   to compare the reader's results before and after a change.
+fn aids() -> bool {
+    if let Ok(n) = std::env::var("GONGKAI_REPORT_PROFILE") {
+        let n: usize = n.parse().unwrap_or(1);
+        let reports = batch(200);
+        let mut findings = 0usize;
+        for _ in 0..n {
+            for r in &reports {
+                if let Ok(doc) = gongkai_docs::read_text(black_box(r)) {
+                    findings += read_report(&doc).findings.len();
+                }
+            }
+        }
+        println!("{findings} findings");
+        return true;
+    }
+    if let Ok(path) = std::env::var("GONGKAI_REPORT_DUMP") {
+        use std::fmt::Write;
+        let mut out = String::new();
+        for (i, r) in batch(200).iter().enumerate() {
+            if let Ok(doc) = gongkai_docs::read_text(r) {
+                let _ = writeln!(out, "batch {i}: {:?}", read_report(&doc));
+            }
+        }
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in [
+            here.join("tests/fixtures"),
+            here.join("../../../shared/corpus"),
+            here.join("../../../shared/corpus/real"),
+        ] {
+            if let Ok(entries) = std::fs::read_dir(dir) {
+                files.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
+            }
+        }
+        files.sort();
+        for f in files {
+            let Ok(bytes) = std::fs::read(&f) else {
+                continue;
+            };
+            let doc = match f.extension().and_then(|e| e.to_str()) {
+                Some("txt") | Some("md") => gongkai_docs::read_text(&bytes).ok(),
+                Some("html") | Some("htm") => gongkai_docs::read_html(&bytes).ok(),
+                Some("docx") => gongkai_docs::read_docx(&bytes).ok(),
+                _ => None,
+            };
+            if let Some(doc) = doc {
+                let _ = writeln!(out, "{}: {:?}", f.display(), read_report(&doc));
+            }
+        }
+        if let Err(e) = std::fs::write(&path, out) {
+            eprintln!("{path}: {e}");
+        }
+        return true;
+    }
+    false
+}
+
+fn main() {
+    if aids() {
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

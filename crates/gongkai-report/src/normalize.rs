@@ -48,21 +48,23 @@ fn traditional_to_simplified(c: char) -> char {
     }
 }
 
-/// How many chars two short strings share (as multisets); `None` when one
-/// is longer than 64 chars. An upper bound for `max_len − levenshtein`.
-fn common_chars(a: &str, b: &str) -> Option<usize> {
-    let mut x = ['\0'; 64];
-    let mut y = ['\0'; 64];
-    let fill = |s: &str, buf: &mut [char; 64]| -> Option<usize> {
-        let mut n = 0;
-        for c in s.chars() {
-            *buf.get_mut(n)? = c;
-            n += 1;
-        }
-        buf[..n].sort_unstable();
-        Some(n)
-    };
-    let (n, m) = (fill(a, &mut x)?, fill(b, &mut y)?);
+/// The chars of `s` sorted, `None` when it has more than 64 (see
+/// [`common_chars`]).
+pub fn sorted_chars(s: &str) -> Option<Vec<char>> {
+    if s.chars().nth(64).is_some() {
+        return None;
+    }
+    let mut v: Vec<char> = s.chars().collect();
+    v.sort_unstable();
+    Some(v)
+}
+
+/// How many chars two short strings share (as multisets), given their
+/// [`sorted_chars`]; `None` when one is longer than 64 chars. An upper bound
+/// for `max_len − levenshtein`.
+fn common_chars(x: Option<&[char]>, y: Option<&[char]>) -> Option<usize> {
+    let (x, y) = (x?, y?);
+    let (n, m) = (x.len(), y.len());
     let (mut i, mut j, mut common) = (0, 0, 0);
     while i < n && j < m {
         match x[i].cmp(&y[j]) {
@@ -98,15 +100,58 @@ pub fn fold_char(c: char) -> char {
 
 /// Fold a whole string (same number of chars).
 pub fn fold(s: &str) -> String {
-    s.chars().map(fold_char).collect()
+    if s.is_ascii() {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    out.extend(s.chars().map(fold_char));
+    out
 }
 
 /// The comparison key of a label: folded, without whitespace or punctuation.
 pub fn key(s: &str) -> String {
-    s.chars()
-        .map(fold_char)
-        .filter(|c| c.is_alphanumeric())
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    key_into(s, &mut out);
+    out
+}
+
+/// The chars of [`key`] without building it.
+fn key_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().filter_map(|c| {
+        if c.is_ascii() {
+            return c.is_ascii_alphanumeric().then_some(c);
+        }
+        let f = fold_char(c);
+        is_alphanumeric(f).then_some(f)
+    })
+}
+
+/// `key(a) == key(b)` without allocating.
+pub fn same_key(a: &str, b: &str) -> bool {
+    key_chars(a).eq(key_chars(b))
+}
+
+/// `char::is_alphanumeric` with the CJK ideographs (most of a report's
+/// text) answered without the Unicode tables.
+fn is_alphanumeric(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}') || c.is_alphanumeric()
+}
+
+/// [`key`] written into a reused buffer (cleared first).
+pub fn key_into(s: &str, out: &mut String) {
+    out.clear();
+    for c in s.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c);
+            }
+            continue;
+        }
+        let f = fold_char(c);
+        if is_alphanumeric(f) {
+            out.push(f);
+        }
+    }
 }
 
 /// Levenshtein distance over chars.
@@ -152,12 +197,50 @@ pub fn label_score(found: &str, standard: &str) -> f64 {
     if fl < 4 || sl < 4 {
         return 0.0;
     }
+    let fs = sorted_chars(found);
+    let ss = sorted_chars(standard);
+    label_score_with(
+        LabelKey {
+            key: found,
+            len: fl,
+            sorted: fs.as_deref(),
+        },
+        LabelKey {
+            key: standard,
+            len: sl,
+            sorted: ss.as_deref(),
+        },
+    )
+}
+
+/// A label key with what [`label_score_with`] needs: its length in chars
+/// and its [`sorted_chars`].
+#[derive(Clone, Copy)]
+pub struct LabelKey<'a> {
+    pub key: &'a str,
+    pub len: usize,
+    pub sorted: Option<&'a [char]>,
+}
+
+/// [`label_score`] with the lengths and sorted chars computed once by the
+/// caller (classifying a cell compares it with every label).
+pub fn label_score_with(found: LabelKey, standard: LabelKey) -> f64 {
+    let (fl, sl) = (found.len, standard.len);
+    let (found_sorted, standard_sorted) = (found.sorted, standard.sorted);
+    let (found, standard) = (found.key, standard.key);
+    if found == standard {
+        return 1.0;
+    }
+    if fl < 4 || sl < 4 {
+        return 0.0;
+    }
     let mut best = 0.0f64;
     let threshold = if sl >= 8 { 0.7 } else { 0.75 };
     // Similarity is at most min/max of the lengths: skip hopeless pairs.
     // similarity ≤ common chars / max length: skip hopeless pairs cheaply.
     let possible = fl.min(sl) as f64 >= threshold * fl.max(sl) as f64
-        && common_chars(found, standard).is_none_or(|c| c as f64 >= threshold * fl.max(sl) as f64);
+        && common_chars(found_sorted, standard_sorted)
+            .is_none_or(|c| c as f64 >= threshold * fl.max(sl) as f64);
     if possible {
         let sim = similarity(found, standard);
         if sim >= threshold {
@@ -174,12 +257,21 @@ pub fn label_score(found: &str, standard: &str) -> f64 {
 
 /// Is this text a blank-cell marker (read as 0 with a BLANK warning)?
 pub fn is_blank_marker(s: &str) -> bool {
-    let t: String = s
-        .chars()
-        .map(fold_char)
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    t.is_empty() || t.chars().all(|c| matches!(c, '-' | '/' | '\\' | '_' | '~')) || t == "无"
+    // Folded, without whitespace: empty, only dash-like marks, or exactly 无.
+    let mut n = 0usize;
+    let mut all_marks = true;
+    let mut wu = false;
+    for c in s.chars().map(fold_char).filter(|c| !c.is_whitespace()) {
+        n += 1;
+        if n > 1 && !all_marks {
+            return false;
+        }
+        wu = c == '无';
+        if !matches!(c, '-' | '/' | '\\' | '_' | '~') {
+            all_marks = false;
+        }
+    }
+    n == 0 || all_marks || (n == 1 && wu)
 }
 
 /// A number as printed in a table cell.
@@ -229,6 +321,19 @@ const UNITS: [&str; 8] = ["万元", "元", "件", "条", "个", "项", "次", "�
 /// Parse one cell as a number: full-width digits, thousands separators,
 /// an optional sign, decimals and a unit. `None` when it is not one number.
 pub fn parse_number(s: &str) -> Option<Number> {
+    // The folded text without whitespace must start with a digit or a sign.
+    let first = s.chars().map(fold_char).find(|c| !c.is_whitespace())?;
+    if !(first.is_ascii_digit() || first == '-' || first == '+') {
+        return None;
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Number {
+            negative: false,
+            int: s.to_string(),
+            frac: None,
+            unit: String::new(),
+        });
+    }
     let t: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
     let mut body = t.as_str();
     let mut unit = String::new();
@@ -281,12 +386,15 @@ pub fn parse_number(s: &str) -> Option<Number> {
 /// Does the cell look like digits run together or separated by single
 /// spaces (`230 000023`), possibly with a sign, decimals and a unit?
 pub fn is_digit_run(s: &str) -> bool {
-    let t = fold(s);
     let mut digits = 0;
-    for c in t.chars() {
+    for c in s.chars().map(fold_char) {
         if c.is_ascii_digit() {
             digits += 1;
         } else if !(c.is_whitespace() || matches!(c, '-' | '.' | ',')) {
+            if digits == 0 {
+                return false;
+            }
+            let t = fold(s);
             let rest: String = t.chars().filter(|c| !c.is_whitespace()).collect();
             return digits > 0 && UNITS.iter().any(|u| rest.ends_with(u)) && {
                 let stripped = UNITS
@@ -304,6 +412,10 @@ pub fn is_digit_run(s: &str) -> bool {
 
 /// Is this a page footer such as `-3-` or `- 3 -` or `第3页`?
 pub fn is_page_footer(s: &str) -> bool {
+    match s.chars().map(fold_char).find(|c| !c.is_whitespace()) {
+        Some('-' | '第') => {}
+        _ => return false,
+    }
     let t: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
     if let Some(inner) = t.strip_prefix('-').and_then(|x| x.strip_suffix('-')) {
         return !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit());

@@ -5,7 +5,8 @@ use crate::finding::Finding;
 use crate::labels::{self, RowPlace};
 use crate::model::{AnnualReport, Format, Value};
 use crate::normalize::{
-    fold, is_blank_marker, is_digit_run, is_page_footer, key, label_score, parse_number,
+    fold, is_blank_marker, is_digit_run, is_page_footer, key, label_score_with, parse_number,
+    LabelKey,
 };
 use crate::split;
 use gongkai_docs::{Block, Doc};
@@ -66,6 +67,9 @@ fn split_line(line: &str) -> Vec<String> {
         return t.split('\t').map(|c| c.trim().to_string()).collect();
     }
     // pdftotext -layout: columns separated by runs of two or more spaces.
+    if !t.chars().any(char::is_whitespace) {
+        return vec![t.to_string()];
+    }
     let mut cells = Vec::new();
     let mut cur = String::new();
     let mut spaces = String::new();
@@ -189,10 +193,18 @@ struct Entry {
     folded_chars: Vec<char>,
     /// Chars in `key`.
     key_len: usize,
+    /// `key`'s sorted chars (see `normalize::sorted_chars`).
+    key_sorted: Option<Vec<char>>,
 }
+
+type ClassifyCache = std::collections::HashMap<String, Option<(usize, f64)>>;
 
 struct Vocab {
     entries: Vec<Entry>,
+    /// Index of the first entry with a given key.
+    exact: std::collections::HashMap<String, usize>,
+    heading_anchors: Anchors,
+    table_anchors: Anchors,
 }
 
 impl Vocab {
@@ -211,6 +223,7 @@ impl Vocab {
                 label,
                 text,
                 key_len: k.chars().count(),
+                key_sorted: crate::normalize::sorted_chars(&k),
                 folded_chars: folded.chars().collect(),
                 key: k,
                 folded,
@@ -252,20 +265,55 @@ impl Vocab {
         for (_, t) in labels::APPEAL_FIELDS {
             add(Label::Appeal { opens: false }, t);
         }
-        Vocab { entries }
+        let mut exact = std::collections::HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            exact.entry(e.key.clone()).or_insert(i);
+        }
+        let heading_anchors = Anchors::new(
+            entries
+                .iter()
+                .filter(|e| matches!(e.label, Label::Heading(_))),
+        );
+        let table_anchors = Anchors::new(
+            entries
+                .iter()
+                .filter(|e| !matches!(e.label, Label::Heading(_))),
+        );
+        Vocab {
+            entries,
+            exact,
+            heading_anchors,
+            table_anchors,
+        }
     }
 
     /// Best label for a cell key, with its score.
-    fn classify(&self, k: &str) -> Option<(&Entry, f64)> {
-        if let Some(e) = self.entries.iter().find(|e| e.key == k) {
-            return Some((e, 1.0));
+    fn classify_uncached(&self, k: &str) -> Option<(usize, f64)> {
+        if let Some(&i) = self.exact.get(k) {
+            return Some((i, 1.0));
         }
         if k.chars().count() > 120 {
             return None;
         }
-        let mut best: Option<(&Entry, f64)> = None;
+        let mut best: Option<(usize, f64)> = None;
         let fl = k.chars().count();
-        for e in &self.entries {
+        let k_sorted = crate::normalize::sorted_chars(k);
+        let found = LabelKey {
+            key: k,
+            len: fl,
+            sorted: k_sorted.as_deref(),
+        };
+        let score = |e: &Entry| {
+            label_score_with(
+                found,
+                LabelKey {
+                    key: &e.key,
+                    len: e.key_len,
+                    sorted: e.key_sorted.as_deref(),
+                },
+            )
+        };
+        for (i, e) in self.entries.iter().enumerate() {
             // label_score is 0 unless the lengths are close (similarity is
             // at most min/max of the lengths, thresholds ≥ 0.7) or `k` is a
             // prefix of the label: skip the rest without computing it.
@@ -285,82 +333,167 @@ impl Vocab {
                 if k.starts_with(&e.key) && fl <= sl + 2 {
                     1.0
                 } else {
-                    label_score(k, &e.key)
+                    score(e)
                 }
             } else {
-                label_score(k, &e.key)
+                score(e)
             };
             if s > 0.0 && best.is_none_or(|(_, b)| s > b) {
-                best = Some((e, s));
+                best = Some((i, s));
             }
         }
         best
+    }
+
+    /// [`Vocab::classify_uncached`], remembered per document (the same cell
+    /// text is classified more than once: narrative lines, repeated labels).
+    fn classify(&self, cache: &mut ClassifyCache, k: &str) -> Option<(&Entry, f64)> {
+        let found = match cache.get(k) {
+            Some(found) => *found,
+            None => {
+                let found = self.classify_uncached(k);
+                cache.insert(k.to_string(), found);
+                found
+            }
+        };
+        found.and_then(|(i, s)| self.entries.get(i).map(|e| (e, s)))
     }
 }
 
 // ---------- explosion of run-together text ----------
 
-/// Split `cell` at occurrences of the given anchors (folded, exact). Returns
-/// pieces; anchors are their own pieces.
-fn explode(cell: &str, anchors: &[&Entry]) -> Vec<String> {
+/// A set of anchors for [`explode`]: their folded texts, indexed by first
+/// char (longest first), and a bitset of the BMP marking those first chars
+/// so that text without any can be passed over without allocating.
+struct Anchors {
+    /// Sorted by first char.
+    by_first: Vec<(char, Vec<Vec<char>>)>,
+    first_bits: Vec<u64>,
+    folded: std::collections::HashSet<String>,
+    /// Some anchor is all ASCII (else an ASCII cell holds none).
+    ascii: bool,
+}
+
+impl Anchors {
+    fn new<'e>(entries: impl Iterator<Item = &'e Entry>) -> Anchors {
+        let mut by_first: std::collections::HashMap<char, Vec<Vec<char>>> = Default::default();
+        let mut first_bits = vec![0u64; 0x10000 / 64];
+        let mut folded = std::collections::HashSet::new();
+        let mut ascii = false;
+        for e in entries {
+            ascii |= e.folded.is_ascii();
+            folded.insert(e.folded.clone());
+            let Some(&first) = e.folded_chars.first() else {
+                continue;
+            };
+            let list = by_first.entry(first).or_default();
+            if !list.contains(&e.folded_chars) {
+                list.push(e.folded_chars.clone());
+            }
+            let c = first as usize;
+            if let Some(w) = first_bits.get_mut(c / 64) {
+                *w |= 1 << (c % 64);
+            }
+        }
+        let mut by_first: Vec<(char, Vec<Vec<char>>)> = by_first.into_iter().collect();
+        by_first.sort_by_key(|(c, _)| *c);
+        for (_, list) in &mut by_first {
+            list.sort_by_key(|a| std::cmp::Reverse(a.len()));
+        }
+        Anchors {
+            by_first,
+            first_bits,
+            folded,
+            ascii,
+        }
+    }
+
+    fn may_start(&self, c: char) -> bool {
+        let i = c as usize;
+        self.first_bits
+            .get(i / 64)
+            .is_none_or(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// Length of the longest anchor at the start of `folded`, 0 if none.
+    fn longest_at(&self, folded: &[char]) -> usize {
+        let Some(first) = folded.first() else {
+            return 0;
+        };
+        if !self.may_start(*first) {
+            return 0;
+        }
+        self.by_first
+            .binary_search_by_key(first, |(c, _)| *c)
+            .ok()
+            .and_then(|i| self.by_first.get(i))
+            .and_then(|(_, list)| {
+                list.iter()
+                    .find(|a| folded.get(..a.len()) == Some(a.as_slice()))
+                    .map(Vec::len)
+            })
+            .unwrap_or(0)
+    }
+}
+
+/// Split `cell` at occurrences of the given anchors (folded, exact; the
+/// longest anchor at each position). Returns the pieces, anchors being their
+/// own pieces, or `None` when that would be the cell itself (no anchor, or
+/// one anchor that is the whole cell).
+fn explode(cell: &str, anchors: &Anchors) -> Option<Vec<String>> {
+    if (cell.is_ascii() && !anchors.ascii)
+        || !cell
+            .chars()
+            .any(|c| anchors.may_start(crate::normalize::fold_char(c)))
+    {
+        return None;
+    }
     let chars: Vec<char> = cell.chars().collect();
     let folded: Vec<char> = chars
         .iter()
         .map(|c| crate::normalize::fold_char(*c))
         .collect();
-    let mut pieces = Vec::new();
-    let mut start = 0;
+    let mut spans: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < folded.len() {
-        let mut best = 0;
-        for a in anchors {
-            let n = a.folded_chars.len();
-            if n > best
-                && a.folded_chars.first() == Some(&folded[i])
-                && folded.get(i..i + n) == Some(a.folded_chars.as_slice())
-            {
-                best = n;
-            }
-        }
+        let best = anchors.longest_at(&folded[i..]);
         if best > 0 {
-            if start < i {
-                pieces.push(chars[start..i].iter().collect::<String>());
-            }
-            pieces.push(chars[i..i + best].iter().collect::<String>());
+            spans.push((i, i + best));
             i += best;
-            start = i;
         } else {
             i += 1;
         }
     }
+    if spans.is_empty() || spans == [(0, chars.len())] {
+        return None;
+    }
+    let mut pieces = Vec::with_capacity(2 * spans.len() + 1);
+    let mut start = 0;
+    for (a, b) in spans {
+        if start < a {
+            pieces.push(chars[start..a].iter().collect::<String>());
+        }
+        pieces.push(chars[a..b].iter().collect::<String>());
+        start = b;
+    }
     if start < chars.len() {
         pieces.push(chars[start..].iter().collect::<String>());
     }
-    pieces
+    Some(pieces)
 }
 
 fn explode_rows(rows: Vec<Row>, vocab: &Vocab) -> Vec<Row> {
-    let headings: Vec<&Entry> = vocab
-        .entries
-        .iter()
-        .filter(|e| matches!(e.label, Label::Heading(_)))
-        .collect();
-    let table_anchors: Vec<&Entry> = vocab
-        .entries
-        .iter()
-        .filter(|e| !matches!(e.label, Label::Heading(_)))
-        .collect();
-    let mut out = Vec::new();
+    let headings = &vocab.heading_anchors;
+    let table_anchors = &vocab.table_anchors;
+    let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         // Headings inside long text start new rows.
         let mut pending: Vec<String> = Vec::new();
         for cell in row.cells {
-            if cell.chars().count() > 12 {
-                let pieces = explode(&cell, &headings);
-                if pieces.len() > 1 {
+            if cell.chars().nth(12).is_some() {
+                if let Some(pieces) = explode(&cell, headings) {
                     for p in pieces {
-                        let fp = fold(&p);
-                        let is_heading = headings.iter().any(|h| fp == h.folded);
+                        let is_heading = headings.folded.contains(&fold(&p));
                         if is_heading {
                             if !pending.is_empty() {
                                 out.push(Row {
@@ -401,25 +534,39 @@ fn explode_rows(rows: Vec<Row>, vocab: &Vocab) -> Vec<Row> {
     // Table labels run together with numbers: explode cells where everything
     // between the anchors is numbers.
     for row in &mut out {
-        let mut cells = Vec::new();
+        if !row
+            .cells
+            .iter()
+            .any(|c| explode_candidate(c, table_anchors))
+        {
+            continue;
+        }
+        let mut cells = Vec::with_capacity(row.cells.len());
         for cell in std::mem::take(&mut row.cells) {
-            let pieces = explode(&cell, &table_anchors);
-            let ok = pieces.len() > 1
-                && pieces.iter().all(|p| {
-                    let f = fold(p);
-                    table_anchors.iter().any(|a| a.folded == f)
+            let pieces = explode(&cell, table_anchors).filter(|pieces| {
+                pieces.iter().all(|p| {
+                    table_anchors.folded.contains(&fold(p))
                         || p.trim().is_empty()
                         || is_digit_run(p)
-                });
-            if ok {
-                cells.extend(pieces.into_iter().filter(|p| !p.trim().is_empty()));
-            } else {
-                cells.push(cell);
+                })
+            });
+            match pieces {
+                Some(pieces) => cells.extend(pieces.into_iter().filter(|p| !p.trim().is_empty())),
+                None => cells.push(cell),
             }
         }
         row.cells = cells;
     }
     out
+}
+
+/// Could [`explode`] split this cell? False for cells without any anchor's
+/// first char.
+fn explode_candidate(cell: &str, anchors: &Anchors) -> bool {
+    (anchors.ascii || !cell.is_ascii())
+        && cell
+            .chars()
+            .any(|c| anchors.may_start(crate::normalize::fold_char(c)))
 }
 
 // ---------- format, year, agency ----------
@@ -429,9 +576,14 @@ fn detect_format(rows: &[Row]) -> Format {
     let mut s2021 = 0;
     let m2019: Vec<String> = labels::MARKERS_2019.iter().map(|m| key(m)).collect();
     let m2021: Vec<String> = labels::MARKERS_2021.iter().map(|m| key(m)).collect();
+    let mut k = String::new();
     for row in rows {
         for c in &row.cells {
-            let k = key(c);
+            // Every marker has CJK chars: an ASCII cell holds none.
+            if c.is_ascii() {
+                continue;
+            }
+            crate::normalize::key_into(c, &mut k);
             s2019 += m2019.iter().filter(|m| k.contains(m.as_str())).count();
             s2021 += m2021.iter().filter(|m| k.contains(m.as_str())).count();
         }
@@ -611,24 +763,49 @@ enum Tok {
 }
 
 fn row_tokens(row: &Row, out: &mut Vec<Tok>) {
-    let cells: Vec<&String> = row.cells.iter().filter(|c| !is_page_footer(c)).collect();
-    let is_value = |c: &str| parse_number(c).is_some() || is_digit_run(c);
-    let last_text = cells
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Kind {
+        Empty,
+        Blank,
+        Value,
+        Text,
+    }
+    let is_value = |c: &str| {
+        (!c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()))
+            || parse_number(c).is_some()
+            || is_digit_run(c)
+    };
+    let cells: Vec<(&String, Kind)> = row
+        .cells
         .iter()
-        .rposition(|c| !c.trim().is_empty() && !is_blank_marker(c) && !is_value(c));
+        .filter(|c| !is_page_footer(c))
+        .map(|c| {
+            let kind = if c.trim().is_empty() {
+                Kind::Empty
+            } else if is_blank_marker(c) {
+                Kind::Blank
+            } else if is_value(c) {
+                Kind::Value
+            } else {
+                Kind::Text
+            };
+            (c, kind)
+        })
+        .collect();
+    let last_text = cells.iter().rposition(|(_, k)| *k == Kind::Text);
     let after = last_text.map(|p| p + 1).unwrap_or(0);
-    let has_num_after = cells.iter().skip(after).any(|c| is_value(c));
+    let has_num_after = cells.iter().skip(after).any(|(_, k)| *k == Kind::Value);
     let count_after = cells.len().saturating_sub(after);
     let multi = cells.len() >= 2;
-    for (i, c) in cells.iter().enumerate() {
-        if c.trim().is_empty() {
+    for (i, &(c, kind)) in cells.iter().enumerate() {
+        if kind == Kind::Empty {
             let counts = multi && i >= after && (has_num_after || count_after >= 2);
             if counts {
                 out.push(Tok::Blank);
             }
-        } else if is_blank_marker(c) {
+        } else if kind == Kind::Blank {
             out.push(Tok::Blank);
-        } else if is_value(c) {
+        } else if kind == Kind::Value {
             out.push(Tok::Num(c.to_string()));
         } else {
             out.push(Tok::Text(c.to_string()));
@@ -665,6 +842,8 @@ struct Reader<'a> {
     /// Table 三 rows printed run together: candidates to be chosen jointly.
     deferred: Vec<(usize, Vec<[i64; 7]>)>,
     other_as_one_row: bool,
+    /// Cell keys already classified in this document.
+    classified: ClassifyCache,
 }
 
 fn location_pro(format: Format, idx: usize, field: Option<usize>) -> String {
@@ -688,11 +867,11 @@ fn location_pro(format: Format, idx: usize, field: Option<usize>) -> String {
 }
 
 impl<'a> Reader<'a> {
-    fn label_finding(&mut self, location: String, found: &str, expected: &str) {
-        if key(found) != key(expected) {
+    fn label_finding(&mut self, location: impl FnOnce() -> String, found: &str, expected: &str) {
+        if !crate::normalize::same_key(found, expected) {
             self.findings.push(Finding::warning(
                 "LABEL",
-                location,
+                location(),
                 format!("标签「{}」与标准标签「{}」不一致", found.trim(), expected),
             ));
         }
@@ -703,7 +882,10 @@ impl<'a> Reader<'a> {
         if k.is_empty() {
             return;
         }
-        let classified = self.vocab.classify(&k).map(|(e, s)| (e.label, e.text, s));
+        let classified = self
+            .vocab
+            .classify(&mut self.classified, &k)
+            .map(|(e, s)| (e.label, e.text, s));
         match classified {
             Some((Label::Heading(h), _, _)) => {
                 self.finish();
@@ -749,7 +931,7 @@ impl<'a> Reader<'a> {
                         .copied()
                         .unwrap_or(text);
                     self.label_finding(
-                        format!("{}/{}/表头", labels::TABLE_PROACTIVE, caption),
+                        || format!("{}/{}/表头", labels::TABLE_PROACTIVE, caption),
                         raw,
                         expected,
                     );
@@ -885,6 +1067,10 @@ impl<'a> Reader<'a> {
             vals.pop();
         }
         let clean = |s: &str| {
+            if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+                // parse_number's fast path: `int` is `s` itself.
+                return !(s.len() > 1 && s.starts_with('0'));
+            }
             parse_number(s).is_some_and(|num| {
                 !(num.int.len() > 1 && num.int.starts_with('0') && !num.int.contains(','))
             })
@@ -974,11 +1160,8 @@ impl<'a> Reader<'a> {
         if self.report.proactive.get(idx).is_some_and(Option::is_some) {
             return;
         }
-        self.label_finding(
-            location_pro(self.format, idx, None),
-            &p.label_raw,
-            spec.label,
-        );
+        let format = self.format;
+        self.label_finding(|| location_pro(format, idx, None), &p.label_raw, spec.label);
         let values = match Self::cells_of(&p.values, fields.len()) {
             Cells::Exact(toks) => {
                 let mut vals = Vec::new();
@@ -1032,16 +1215,19 @@ impl<'a> Reader<'a> {
         {
             return;
         }
-        let loc = format!(
-            "{}/{}",
-            labels::TABLE_APPLICATIONS,
-            labels::row_location(self.format, idx)
-        );
+        let format = self.format;
+        let loc = || {
+            format!(
+                "{}/{}",
+                labels::TABLE_APPLICATIONS,
+                labels::row_location(format, idx)
+            )
+        };
         if as_group && self.format == Format::F2021 {
             self.other_as_one_row = true;
             self.findings.push(Finding::warning(
                 "LABEL",
-                loc.clone(),
+                loc(),
                 format!(
                     "2021年格式中「{}」应分列「{}」「{}」「{}」三项，原文只填一行，其数值已计入「{}」",
                     labels::RESULT_GROUPS[labels::OTHER_GROUP],
@@ -1052,20 +1238,18 @@ impl<'a> Reader<'a> {
                 ),
             ));
         } else {
-            self.label_finding(
-                loc.clone(),
-                &p.label_raw,
-                labels::row_label(self.format, idx),
-            );
+            self.label_finding(loc, &p.label_raw, labels::row_label(self.format, idx));
         }
         match Self::cells_of(&p.values, 7) {
             Cells::Exact(toks) => {
                 let mut row = [0i64; 7];
                 for (c, t) in toks.iter().enumerate() {
                     match t {
-                        Tok::Blank => {
-                            self.blank_finding(format!("{loc}/{}", labels::APPLICATION_COLUMNS[c]))
-                        }
+                        Tok::Blank => self.blank_finding(format!(
+                            "{}/{}",
+                            loc(),
+                            labels::APPLICATION_COLUMNS[c]
+                        )),
                         Tok::Num(s) => row[c] = int_value(s),
                         _ => {}
                     }
@@ -1235,6 +1419,9 @@ enum Cells {
 }
 
 fn int_value(s: &str) -> i64 {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().unwrap_or(0);
+    }
     parse_number(s).and_then(|n| n.as_i64()).unwrap_or(0)
 }
 
@@ -1272,6 +1459,7 @@ pub fn read_doc(doc: &Doc) -> ReadOutcome {
         pending: None,
         deferred: Vec::new(),
         other_as_one_row: false,
+        classified: ClassifyCache::new(),
     };
 
     // Narrative and title.
@@ -1282,7 +1470,7 @@ pub fn read_doc(doc: &Doc) -> ReadOutcome {
     for row in &rows {
         if let [only] = row.cells.as_slice() {
             let k = key(only);
-            if let Some((e, s)) = vocab.classify(&k) {
+            if let Some((e, s)) = vocab.classify(&mut reader.classified, &k) {
                 if let Label::Heading(h) = e.label {
                     if s >= 0.75 && !row.table {
                         section = Some(h);
