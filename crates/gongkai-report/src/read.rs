@@ -64,7 +64,9 @@ fn split_line(line: &str) -> Vec<String> {
         return cells;
     }
     if t.contains('\t') {
-        return t.split('\t').map(|c| c.trim().to_string()).collect();
+        let mut cells = Vec::with_capacity(t.bytes().filter(|&b| b == b'\t').count() + 1);
+        cells.extend(t.split('\t').map(|c| c.trim().to_string()));
+        return cells;
     }
     // pdftotext -layout: columns separated by runs of two or more spaces.
     if !t.chars().any(char::is_whitespace) {
@@ -197,12 +199,42 @@ struct Entry {
     key_sorted: Option<Vec<char>>,
 }
 
+/// FNV-1a for the fixed maps of labels (vocabulary, anchors), looked up
+/// with short cell texts where SipHash's setup dominates. Their keys are the
+/// official labels, not the document's text, so collisions cannot be forced.
+#[derive(Default, Clone, Copy)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+type FastMap<K, V> = std::collections::HashMap<K, V, FnvBuild>;
+type FastSet<K> = std::collections::HashSet<K, FnvBuild>;
+
+/// Keyed by the document's text: the standard (randomly seeded) hasher.
 type ClassifyCache = std::collections::HashMap<String, Option<(usize, f64)>>;
 
 struct Vocab {
     entries: Vec<Entry>,
     /// Index of the first entry with a given key.
-    exact: std::collections::HashMap<String, usize>,
+    exact: FastMap<String, usize>,
     heading_anchors: Anchors,
     table_anchors: Anchors,
 }
@@ -265,7 +297,7 @@ impl Vocab {
         for (_, t) in labels::APPEAL_FIELDS {
             add(Label::Appeal { opens: false }, t);
         }
-        let mut exact = std::collections::HashMap::new();
+        let mut exact = FastMap::default();
         for (i, e) in entries.iter().enumerate() {
             exact.entry(e.key.clone()).or_insert(i);
         }
@@ -348,6 +380,9 @@ impl Vocab {
     /// [`Vocab::classify_uncached`], remembered per document (the same cell
     /// text is classified more than once: narrative lines, repeated labels).
     fn classify(&self, cache: &mut ClassifyCache, k: &str) -> Option<(&Entry, f64)> {
+        if let Some(&i) = self.exact.get(k) {
+            return self.entries.get(i).map(|e| (e, 1.0));
+        }
         let found = match cache.get(k) {
             Some(found) => *found,
             None => {
@@ -369,7 +404,7 @@ struct Anchors {
     /// Sorted by first char.
     by_first: Vec<(char, Vec<Vec<char>>)>,
     first_bits: Vec<u64>,
-    folded: std::collections::HashSet<String>,
+    folded: FastSet<String>,
     /// Some anchor is all ASCII (else an ASCII cell holds none).
     ascii: bool,
 }
@@ -378,7 +413,7 @@ impl Anchors {
     fn new<'e>(entries: impl Iterator<Item = &'e Entry>) -> Anchors {
         let mut by_first: std::collections::HashMap<char, Vec<Vec<char>>> = Default::default();
         let mut first_bits = vec![0u64; 0x10000 / 64];
-        let mut folded = std::collections::HashSet::new();
+        let mut folded = FastSet::default();
         let mut ascii = false;
         for e in entries {
             ascii |= e.folded.is_ascii();
@@ -448,11 +483,14 @@ fn explode(cell: &str, anchors: &Anchors) -> Option<Vec<String>> {
     {
         return None;
     }
-    let chars: Vec<char> = cell.chars().collect();
-    let folded: Vec<char> = chars
-        .iter()
-        .map(|c| crate::normalize::fold_char(*c))
-        .collect();
+    // Folded chars and the byte offset of each char (plus the end).
+    let mut folded: Vec<char> = Vec::with_capacity(cell.len());
+    let mut offsets: Vec<usize> = Vec::with_capacity(cell.len() + 1);
+    for (b, c) in cell.char_indices() {
+        folded.push(crate::normalize::fold_char(c));
+        offsets.push(b);
+    }
+    offsets.push(cell.len());
     let mut spans: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < folded.len() {
@@ -464,20 +502,26 @@ fn explode(cell: &str, anchors: &Anchors) -> Option<Vec<String>> {
             i += 1;
         }
     }
-    if spans.is_empty() || spans == [(0, chars.len())] {
+    if spans.is_empty() || spans == [(0, folded.len())] {
         return None;
     }
+    let piece = |a: usize, b: usize| -> String {
+        match (offsets.get(a), offsets.get(b)) {
+            (Some(&x), Some(&y)) => cell.get(x..y).unwrap_or("").to_string(),
+            _ => String::new(),
+        }
+    };
     let mut pieces = Vec::with_capacity(2 * spans.len() + 1);
     let mut start = 0;
     for (a, b) in spans {
         if start < a {
-            pieces.push(chars[start..a].iter().collect::<String>());
+            pieces.push(piece(start, a));
         }
-        pieces.push(chars[a..b].iter().collect::<String>());
+        pieces.push(piece(a, b));
         start = b;
     }
-    if start < chars.len() {
-        pieces.push(chars[start..].iter().collect::<String>());
+    if start < folded.len() {
+        pieces.push(piece(start, folded.len()));
     }
     Some(pieces)
 }
@@ -1459,7 +1503,7 @@ pub fn read_doc(doc: &Doc) -> ReadOutcome {
         pending: None,
         deferred: Vec::new(),
         other_as_one_row: false,
-        classified: ClassifyCache::new(),
+        classified: ClassifyCache::default(),
     };
 
     // Narrative and title.
