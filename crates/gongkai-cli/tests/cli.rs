@@ -351,3 +351,32 @@ async fn imported_calendar_year_is_used() {
     );
     assert!(!out.status.success());
 }
+
+/// `gongkai user token` works while the server runs on the same data, and
+/// the token is accepted by that server at once.
+#[tokio::test]
+async fn token_issued_while_serving_is_accepted() {
+    use std::io::{Read, Write};
+    for (label, db) in common::backends().await {
+        db.store.close().await;
+        let url = db.database_url.clone();
+        let server = serve(db.dir.path(), url.as_deref(), &["--demo"]);
+        let out = run(
+            &["user", "token", "--agency", "gulou", "--role", "handler"],
+            db.dir.path(),
+            url.as_deref(),
+        );
+        assert!(out.status.success(), "{label}: {}", stderr(&out));
+        let token = stdout(&out).lines().last().unwrap().trim().to_string();
+        let addr = server.base.trim_start_matches("http://").to_string();
+        let mut conn = std::net::TcpStream::connect(&addr).unwrap();
+        write!(conn, "GET /api/v1/me HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        conn.read_to_string(&mut response).unwrap();
+        assert!(response.starts_with("HTTP/1.1 200"), "{label}: {response}");
+        assert!(
+            response.contains("\"role\":\"handler\""),
+            "{label}: {response}"
+        );
+    }
+}

@@ -182,6 +182,17 @@ async fn users_roles_passwords_and_sessions() {
         assert_eq!(info.principal.user_id, u.id);
         assert_eq!(info.csrf_token, session.csrf_token);
         assert!(s.session("not-a-token").await.unwrap().is_none());
+        // An expired session no longer signs anyone in.
+        let old = s.create_session(&p).await.unwrap();
+        s.execute_raw_for_tests("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000+08:00'")
+            .await
+            .unwrap();
+        assert!(
+            s.session(&old.token).await.unwrap().is_none(),
+            "{}",
+            db.label
+        );
+        let session = s.create_session(&p).await.unwrap();
 
         // An admin of another agency cannot touch this user.
         let sib_admin = s

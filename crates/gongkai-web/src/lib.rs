@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics_get))
         .route("/static/gongkai.css", get(static_css_get))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(middleware::origin::check))
         .layer(axum::middleware::from_fn(middleware::metrics::record))
         .layer(axum::middleware::from_fn(middleware::security_headers::add))
@@ -98,6 +99,19 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
         .into_response()
     } else {
         error::PageError(error::AppError::not_found()).into_response()
+    }
+}
+
+async fn method_not_allowed(uri: axum::http::Uri) -> axum::response::Response {
+    let e = error::AppError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "该地址不支持这种请求方式；如果是提交表单时登录已过期，请返回原页面重新提交",
+    );
+    if uri.path().starts_with("/api/") {
+        error::ApiError(e).into_response()
+    } else {
+        error::PageError(e).into_response()
     }
 }
 

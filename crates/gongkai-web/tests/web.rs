@@ -42,6 +42,9 @@ async fn portal_lists_agencies_with_security_headers() {
             "{}",
             metrics.body
         );
+        let wrong_method = app.get("/logout", None).await;
+        assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
+        assert!(wrong_method.body.contains("不支持这种请求方式"));
         let missing = app.get("/no/such/page", None).await;
         assert_eq!(missing.status, StatusCode::NOT_FOUND);
         assert!(missing.body.contains("您访问的页面不存在"));
