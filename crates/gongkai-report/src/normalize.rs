@@ -84,6 +84,11 @@ fn common_chars(x: Option<&[char]>, y: Option<&[char]>) -> Option<usize> {
 /// to one form, traditional to simplified. Always one char for one char, so
 /// positions in folded text match positions in the original.
 pub fn fold_char(c: char) -> char {
+    // CJK ideographs (most of a report) only go through the traditional table;
+    // none of the arms below is in this range.
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return traditional_to_simplified(c);
+    }
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' | '\u{00A0}' | '\u{2002}' | '\u{2003}' | '\u{2009}' | '\u{200B}' => ' ',
@@ -317,6 +322,8 @@ impl Number {
 }
 
 const UNITS: [&str; 8] = ["万元", "元", "件", "条", "个", "项", "次", "份"];
+/// Every char of [`UNITS`].
+const UNIT_CHARS: &str = "万元件条个项次份";
 
 /// Parse one cell as a number: full-width digits, thousands separators,
 /// an optional sign, decimals and a unit. `None` when it is not one number.
@@ -324,6 +331,15 @@ pub fn parse_number(s: &str) -> Option<Number> {
     // The folded text without whitespace must start with a digit or a sign.
     let first = s.chars().map(fold_char).find(|c| !c.is_whitespace())?;
     if !(first.is_ascii_digit() || first == '-' || first == '+') {
+        return None;
+    }
+    // Only digits, signs, separators and the chars of a unit can occur.
+    if s.chars().map(fold_char).any(|c| {
+        !(c.is_whitespace()
+            || c.is_ascii_digit()
+            || matches!(c, '-' | '+' | '.' | ',')
+            || UNIT_CHARS.contains(c))
+    }) {
         return None;
     }
     if s.bytes().all(|b| b.is_ascii_digit()) {
@@ -391,7 +407,8 @@ pub fn is_digit_run(s: &str) -> bool {
         if c.is_ascii_digit() {
             digits += 1;
         } else if !(c.is_whitespace() || matches!(c, '-' | '.' | ',')) {
-            if digits == 0 {
+            // Only a trailing unit may follow (its chars are not digits).
+            if digits == 0 || !UNIT_CHARS.contains(c) {
                 return false;
             }
             let t = fold(s);
@@ -455,6 +472,20 @@ mod tests {
         assert!(is_digit_run("230 000023"));
         assert!(is_digit_run("13575394432.52元"));
         assert!(!is_digit_run("规章"));
+    }
+
+    #[test]
+    fn fast_paths_agree_with_unicode() {
+        // is_alphanumeric's CJK shortcut and fold_char's CJK shortcut.
+        for c in ('\u{3400}'..='\u{4DBF}').chain('\u{4E00}'..='\u{9FFF}') {
+            assert!(c.is_alphanumeric(), "{c:?}");
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric());
+        }
+        assert!(same_key("（一）予以公开", "(一)予以公开"));
+        assert!(!same_key("规章", "规范"));
+        assert!(parse_number("1.属于国家秘密").is_none());
+        assert!(!is_digit_run("1.属于国家秘密"));
+        assert!(is_digit_run("12 3件"));
     }
 
     #[test]

@@ -407,6 +407,9 @@ struct Anchors {
     folded: FastSet<String>,
     /// Some anchor is all ASCII (else an ASCII cell holds none).
     ascii: bool,
+    /// Folded anchors that fold to themselves: a cell spelled exactly so is
+    /// one whole anchor, which [`explode`] leaves alone.
+    whole: FastSet<String>,
 }
 
 impl Anchors {
@@ -415,8 +418,12 @@ impl Anchors {
         let mut first_bits = vec![0u64; 0x10000 / 64];
         let mut folded = FastSet::default();
         let mut ascii = false;
+        let mut whole = FastSet::default();
         for e in entries {
             ascii |= e.folded.is_ascii();
+            if fold(&e.folded) == e.folded {
+                whole.insert(e.folded.clone());
+            }
             folded.insert(e.folded.clone());
             let Some(&first) = e.folded_chars.first() else {
                 continue;
@@ -440,6 +447,7 @@ impl Anchors {
             first_bits,
             folded,
             ascii,
+            whole,
         }
     }
 
@@ -477,6 +485,7 @@ impl Anchors {
 /// one anchor that is the whole cell).
 fn explode(cell: &str, anchors: &Anchors) -> Option<Vec<String>> {
     if (cell.is_ascii() && !anchors.ascii)
+        || anchors.whole.contains(cell)
         || !cell
             .chars()
             .any(|c| anchors.may_start(crate::normalize::fold_char(c)))
