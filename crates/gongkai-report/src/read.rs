@@ -637,8 +637,9 @@ fn detect_format(rows: &[Row]) -> Format {
                 continue;
             }
             crate::normalize::key_into(c, &mut k);
-            s2019 += m2019.iter().filter(|m| k.contains(m.as_str())).count();
-            s2021 += m2021.iter().filter(|m| k.contains(m.as_str())).count();
+            let has = |m: &&String| k.len() >= m.len() && k.contains(m.as_str());
+            s2019 += m2019.iter().filter(has).count();
+            s2021 += m2021.iter().filter(has).count();
         }
     }
     if s2019 > s2021 {
