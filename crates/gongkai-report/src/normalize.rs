@@ -145,18 +145,25 @@ fn is_alphanumeric(c: char) -> bool {
 /// [`key`] written into a reused buffer (cleared first).
 pub fn key_into(s: &str, out: &mut String) {
     out.clear();
-    for c in s.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                out.push(c);
-            }
+    // Runs of chars kept as they are are copied as byte slices.
+    let mut run = 0;
+    for (i, c) in s.char_indices() {
+        let (keep, f) = if c.is_ascii() {
+            (c.is_ascii_alphanumeric(), c)
+        } else {
+            let f = fold_char(c);
+            (is_alphanumeric(f), f)
+        };
+        if keep && f == c {
             continue;
         }
-        let f = fold_char(c);
-        if is_alphanumeric(f) {
+        out.push_str(s.get(run..i).unwrap_or(""));
+        if keep {
             out.push(f);
         }
+        run = i + c.len_utf8();
     }
+    out.push_str(s.get(run..).unwrap_or(""));
 }
 
 /// Levenshtein distance over chars.
