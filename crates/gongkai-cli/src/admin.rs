@@ -224,18 +224,17 @@ pub async fn agency(cmd: AgencyCommand) -> anyhow::Result<ExitCode> {
         AgencyCommand::List { store, json } => {
             let store = store.open().await?;
             let agencies = store.agencies().await?;
-            let tree = store.agency_tree().await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&agencies)?);
             } else {
-                print_tree(&agencies, &tree);
+                print_tree(&agencies);
             }
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_tree(agencies: &[gongkai_store::Agency], tree: &gongkai_domain::AgencyTree) {
+fn print_tree(agencies: &[gongkai_store::Agency]) {
     fn walk(
         agencies: &[gongkai_store::Agency],
         parent: Option<i64>,
@@ -265,7 +264,6 @@ fn print_tree(agencies: &[gongkai_store::Agency], tree: &gongkai_domain::AgencyT
     walk(agencies, None, 0, &mut seen);
     // Agencies whose parent is missing still get listed.
     for a in agencies.iter().filter(|a| !seen.contains(&a.id)) {
-        let _ = tree;
         println!("{}  {}  [{}]（上级缺失）", a.code, a.name, a.kind.label());
     }
 }

@@ -28,7 +28,7 @@ pub use audit::{AuditEntry, AuditVerdict};
 pub use backup::restore_sqlite;
 pub use clock::{from_text as parse_timestamp, now, now_text, Timestamp};
 pub use copy::{copied_tables, CopyReport};
-pub use sessions::{NewSession, SessionInfo, SESSION_HOURS};
+pub use sessions::{random_token, NewSession, SessionInfo, SESSION_HOURS};
 pub use users::{NewUser, UserSummary};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

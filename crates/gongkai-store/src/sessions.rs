@@ -22,7 +22,8 @@ pub struct SessionInfo {
     pub csrf_token: String,
 }
 
-pub(crate) fn random_token() -> String {
+/// 32 random bytes, URL-safe base64: session cookies, CSRF and form tokens.
+pub fn random_token() -> String {
     let bytes: [u8; 32] = rand::random();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }

@@ -59,7 +59,7 @@ fn login_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let form_token = random_form_token();
+    let form_token = gongkai_store::random_token();
     let page = render(&LoginPage {
         nav: Nav::new(state, None),
         next,
@@ -74,12 +74,6 @@ fn login_page(
         Some(3600),
     );
     Ok((status, [(header::SET_COOKIE, cookie)], page).into_response())
-}
-
-fn random_form_token() -> String {
-    use base64::Engine;
-    let bytes: [u8; 24] = rand::random();
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 #[derive(Deserialize)]
