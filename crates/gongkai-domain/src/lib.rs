@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod agency;
+pub mod annual;
 pub mod applicant;
 pub mod clock;
 pub mod fees;
