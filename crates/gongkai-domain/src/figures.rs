@@ -236,6 +236,12 @@ pub fn year_place(facts: &ApplicationFacts<'_>, year: i32) -> Option<YearPlace> 
     Some(life.place(first, last))
 }
 
+/// The day an application was closed and the outcome it counts under, by
+/// the same rule as the figures (`None` while open or without a receipt).
+pub fn closing(facts: &ApplicationFacts<'_>) -> Option<(Date, Outcome)> {
+    life(0, facts, &mut Vec::new())?.closed
+}
+
 /// Table 三 of `year` from an agency's applications.
 pub fn year_figures<'a>(
     applications: impl IntoIterator<Item = ApplicationFacts<'a>>,
