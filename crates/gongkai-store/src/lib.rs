@@ -12,6 +12,7 @@ mod backup;
 mod calendar;
 mod clock;
 mod copy;
+mod oversight;
 mod password;
 mod sessions;
 mod settings;
