@@ -21,6 +21,7 @@ mod tokens;
 mod users;
 
 pub use agencies::Agency;
+pub use applications::MAX_REQUEST_CHARS;
 pub use applications::{
     Application, ApplicationFilter, ApplicationSummary, NewApplication, NewEvent, RecordedEvent,
     StoredApplicant, TrackedApplication, TrackedEvent, YearRecord,

@@ -156,6 +156,9 @@ pub struct ApplicationJson {
     pub explanation: Vec<String>,
     pub warnings: Vec<String>,
     pub events: Vec<EventJson>,
+    /// The applicant across the agency's applications: repeats, the monthly
+    /// count for 按件计收, excessive (see `identity.rs`).
+    pub hints: Vec<super::oversight::HintJson>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -254,7 +257,18 @@ fn application_json(a: &Application, agency_code: &str) -> ApplicationJson {
         explanation,
         warnings,
         events: a.events.iter().map(event_json).collect(),
+        hints: Vec::new(),
     }
+}
+
+/// The application's identity hints, as JSON.
+async fn hints_of(
+    state: &AppState,
+    cap: &ApplicationReader,
+    id: i64,
+) -> Result<Vec<super::oversight::HintJson>, AppError> {
+    let hints = state.store().application_hints(cap, id).await?;
+    Ok(hints.iter().map(super::oversight::hint_json).collect())
 }
 
 fn summary_json(a: &ApplicationSummary) -> ApplicationSummaryJson {
@@ -391,10 +405,9 @@ pub async fn agency_applications_post(
         .store()
         .create_application(&cap, &calendar, new)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(application_json(&created, &agency.code)),
-    ))
+    let mut out = application_json(&created, &agency.code);
+    out.hints = hints_of(&state, &cap.reader(), created.id).await?;
+    Ok((StatusCode::CREATED, Json(out)))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -457,7 +470,9 @@ pub async fn application_get(
     let (id, agency, cap) = reader_for_application(&state, &p.0, &id).await?;
     let calendar = state.store().calendar().await?;
     let a = state.store().application(&cap, &calendar, id).await?;
-    Ok(Json(application_json(&a, &agency.code)))
+    let mut out = application_json(&a, &agency.code);
+    out.hints = hints_of(&state, &cap, id).await?;
+    Ok(Json(out))
 }
 
 fn event_of(
@@ -542,7 +557,9 @@ pub async fn application_events_post(
             },
         )
         .await?;
-    Ok(Json(application_json(&a, &agency.code)))
+    let mut out = application_json(&a, &agency.code);
+    out.hints = hints_of(&state, &cap.reader(), id).await?;
+    Ok(Json(out))
 }
 
 /// Table 三 of the annual report for `year` as computed so far from the

@@ -4,6 +4,7 @@
 mod agencies;
 mod applications;
 mod json;
+mod oversight;
 
 use crate::AppState;
 use axum::response::IntoResponse;
@@ -57,6 +58,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(applications::application_get))
         .routes(routes!(applications::application_events_post))
         .routes(routes!(applications::agency_report_get))
+        .routes(routes!(oversight::agency_dashboard_get))
 }
 
 /// The OpenAPI document, built once.
