@@ -1,5 +1,7 @@
 //! Server-rendered pages: one askama struct per page.
 
+pub mod applications_queue;
+pub(crate) mod dashboard;
 mod login;
 mod portal;
 mod staff;
@@ -39,6 +41,19 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/agencies/{agency}",
             get(staff::agency_get).post(staff::agency_update_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/applications",
+            get(applications_queue::applications_queue_get),
+        )
+        .route(
+            "/admin/agencies/{agency}/applications/new",
+            get(applications_queue::application_register_get)
+                .post(applications_queue::application_register_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/dashboard",
+            get(dashboard::agency_dashboard_get),
         )
         .route(
             "/admin/agencies/{agency}/children",

@@ -25,6 +25,10 @@ pub struct GrantSection {
     pub agency: Agency,
     pub roles: Vec<RoleInfo>,
     pub can_admin: bool,
+    /// Reads the agency's applications (queue, dashboard).
+    pub reads_applications: bool,
+    /// Registers applications.
+    pub handles_applications: bool,
     /// Agencies below, for admins and supervisors.
     pub below: Vec<TreeRow>,
 }
@@ -73,6 +77,15 @@ pub async fn staff_home_get(
             Vec::new()
         };
         sections.push(GrantSection {
+            reads_applications: roles.iter().any(|r| {
+                matches!(
+                    r,
+                    Role::Handler | Role::Approver | Role::Admin | Role::Supervisor
+                )
+            }),
+            handles_applications: roles
+                .iter()
+                .any(|r| matches!(r, Role::Handler | Role::Approver | Role::Admin)),
             can_admin: roles.contains(&Role::Admin),
             roles: roles
                 .iter()
