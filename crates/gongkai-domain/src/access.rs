@@ -248,6 +248,105 @@ impl ConsoleOperator {
     }
 }
 
+/// May keep the records behind an agency's annual report (Art. 20
+/// statistics, appeal cases, proposals, 信息员 roster, training), edit the
+/// report's narrative, submit it to the supervising agency and publish it
+/// once accepted: the agency's approvers (负责人) and admins of it or of an
+/// agency above it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordsEditor {
+    agency_id: AgencyId,
+    actor: Actor,
+}
+
+/// May return or accept an agency's submitted annual report: supervisors
+/// (政务公开监督) of an agency strictly above it. For an agency without a
+/// parent (the top of the tree), its own supervisors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportReviewer {
+    agency_id: AgencyId,
+    actor: Actor,
+}
+
+capability_accessors!(RecordsEditor);
+capability_accessors!(ReportReviewer);
+
+/// Records editor over `agency` (see [`RecordsEditor`]).
+pub fn records_editor_of(
+    p: &Principal,
+    tree: &AgencyTree,
+    agency: AgencyId,
+) -> Option<RecordsEditor> {
+    if !tree.contains(agency) {
+        return None;
+    }
+    (p.has_role_in(agency, Role::Approver) || p.has_role_over(tree, agency, Role::Admin)).then(
+        || RecordsEditor {
+            agency_id: agency,
+            actor: p.actor(),
+        },
+    )
+}
+
+/// Report reviewer over `agency` (see [`ReportReviewer`]).
+pub fn report_reviewer_of(
+    p: &Principal,
+    tree: &AgencyTree,
+    agency: AgencyId,
+) -> Option<ReportReviewer> {
+    if !tree.contains(agency) {
+        return None;
+    }
+    let is_root = tree.parent_of(agency).is_none();
+    let ok = p.grants.iter().any(|g| {
+        g.role == Role::Supervisor
+            && (if is_root {
+                g.agency_id == agency
+            } else {
+                g.agency_id != agency && tree.is_within(agency, g.agency_id)
+            })
+    });
+    ok.then(|| ReportReviewer {
+        agency_id: agency,
+        actor: p.actor(),
+    })
+}
+
+impl RecordsEditor {
+    pub fn view(&self) -> AgencyStaffView {
+        AgencyStaffView {
+            agency_id: self.agency_id,
+            actor: self.actor.clone(),
+        }
+    }
+}
+
+impl ReportReviewer {
+    pub fn view(&self) -> AgencyStaffView {
+        AgencyStaffView {
+            agency_id: self.agency_id,
+            actor: self.actor.clone(),
+        }
+    }
+}
+
+impl ConsoleOperator {
+    /// The console may keep any agency's report records (imports, demo).
+    pub fn records_editor_of(&self, agency: AgencyId) -> RecordsEditor {
+        RecordsEditor {
+            agency_id: agency,
+            actor: self.actor.clone(),
+        }
+    }
+    /// And review any agency's report.
+    pub fn report_reviewer_of(&self, agency: AgencyId) -> ReportReviewer {
+        ReportReviewer {
+            agency_id: agency,
+            actor: self.actor.clone(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,5 +469,37 @@ mod tests {
         assert!(application_reader_of(&person(&[(1, Role::Admin)]), &t, 5).is_some());
         assert!(application_reader_of(&person(&[(3, Role::Handler)]), &t, 4).is_none());
         assert!(application_reader_of(&person(&[(4, Role::Supervisor)]), &t, 3).is_none());
+    }
+
+    #[test]
+    fn records_editors_and_report_reviewers() {
+        let t = tree();
+        for role in [Role::Approver, Role::Admin] {
+            assert!(
+                records_editor_of(&person(&[(4, role)]), &t, 4).is_some(),
+                "{role:?}"
+            );
+        }
+        for role in [
+            Role::Drafter,
+            Role::Reviewer,
+            Role::Handler,
+            Role::Supervisor,
+        ] {
+            assert!(
+                records_editor_of(&person(&[(4, role)]), &t, 4).is_none(),
+                "{role:?}"
+            );
+        }
+        assert!(records_editor_of(&person(&[(3, Role::Admin)]), &t, 4).is_some());
+        assert!(records_editor_of(&person(&[(3, Role::Approver)]), &t, 4).is_none());
+        // Supervisors strictly above review; the agency's own do not.
+        assert!(report_reviewer_of(&person(&[(3, Role::Supervisor)]), &t, 4).is_some());
+        assert!(report_reviewer_of(&person(&[(1, Role::Supervisor)]), &t, 4).is_some());
+        assert!(report_reviewer_of(&person(&[(4, Role::Supervisor)]), &t, 4).is_none());
+        assert!(report_reviewer_of(&person(&[(3, Role::Admin)]), &t, 4).is_none());
+        assert!(report_reviewer_of(&person(&[(5, Role::Supervisor)]), &t, 4).is_none());
+        // The root is reviewed by its own supervisors.
+        assert!(report_reviewer_of(&person(&[(1, Role::Supervisor)]), &t, 1).is_some());
     }
 }

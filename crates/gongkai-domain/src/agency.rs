@@ -231,6 +231,11 @@ impl AgencyTree {
         ids
     }
 
+    /// The parent of `id` (`None` for a root or an unknown id).
+    pub fn parent_of(&self, id: AgencyId) -> Option<AgencyId> {
+        self.parent_of.get(&id).copied().flatten()
+    }
+
     /// Would making `new_parent` the parent of `id` create a cycle?
     pub fn would_cycle(&self, id: AgencyId, new_parent: AgencyId) -> bool {
         self.is_within(new_parent, id)

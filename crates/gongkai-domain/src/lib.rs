@@ -12,12 +12,13 @@ pub mod identity;
 pub mod outcome;
 pub mod oversight;
 pub mod pii;
+pub mod records;
 pub mod role;
 pub mod user;
 
 pub use access::{
     Actor, AgencyAdmin, AgencyHandler, AgencyStaffView, ApplicationReader, ConsoleOperator, Grant,
-    Principal, UserId,
+    Principal, RecordsEditor, ReportReviewer, UserId,
 };
 pub use agency::{AgencyDraft, AgencyId, AgencyKind, AgencyTree, OfficeContact};
 pub use role::Role;

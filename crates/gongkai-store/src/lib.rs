@@ -14,6 +14,7 @@ mod clock;
 mod copy;
 mod oversight;
 mod password;
+mod records;
 mod sessions;
 mod settings;
 mod throttle;
@@ -30,6 +31,10 @@ pub use audit::{AuditEntry, AuditVerdict};
 pub use backup::restore_sqlite;
 pub use clock::{from_text as parse_timestamp, now, now_text, Timestamp};
 pub use copy::{copied_tables, CopyReport};
+pub use records::{
+    AppealCaseView, DeadlineInfo, InfoOfficer, NewAppealCase, ProposalCounts, ProposalKind,
+    PublishedVersion, ReportState, StoredAppealCase, Training, YearReport,
+};
 pub use sessions::{random_token, NewSession, SessionInfo, SESSION_HOURS};
 pub use users::{NewUser, UserSummary};
 
