@@ -32,8 +32,8 @@ pub use backup::restore_sqlite;
 pub use clock::{from_text as parse_timestamp, now, now_text, Timestamp};
 pub use copy::{copied_tables, CopyReport};
 pub use records::{
-    AppealCaseView, DeadlineInfo, InfoOfficer, NewAppealCase, ProposalCounts, ProposalKind,
-    PublishedVersion, ReportState, StoredAppealCase, Training, YearReport,
+    report_from_json, AppealCaseView, DeadlineInfo, InfoOfficer, NewAppealCase, ProposalCounts,
+    ProposalKind, PublishedVersion, ReportState, StoredAppealCase, Training, YearReport,
 };
 pub use sessions::{random_token, NewSession, SessionInfo, SESSION_HOURS};
 pub use users::{NewUser, UserSummary};

@@ -217,10 +217,33 @@ pub struct YearReport {
 }
 
 impl YearReport {
-    /// The report-json text of this report and its findings.
+    /// The report-json text of this report and its findings, with one key
+    /// added after `findings`: `narrative` (`preamble` and the six
+    /// `sections`), so that a published version holds its whole text.
     pub fn to_json(&self) -> String {
-        gongkai_report::to_json(&self.report, &self.findings)
+        let tables = gongkai_report::to_json(&self.report, &self.findings);
+        let n = &self.report.narrative;
+        let narrative = serde_json::to_string_pretty(
+            &serde_json::json!({ "preamble": n.preamble, "sections": n.sections }),
+        )
+        .unwrap_or_else(|_| "null".to_string())
+        .replace('\n', "\n  ");
+        match tables.trim_end().strip_suffix('}') {
+            Some(body) => format!("{},\n  \"narrative\": {narrative}\n}}", body.trim_end()),
+            None => tables,
+        }
     }
+}
+
+/// A published (or computed) report-json text back into the report with its
+/// narrative.
+pub fn report_from_json(text: &str) -> Option<AnnualReport> {
+    let (mut report, _) = gongkai_report::from_json(text).ok()?;
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    if let Some(n) = value.get("narrative") {
+        report.narrative = narrative_from_json(&n.to_string()).ok()?;
+    }
+    Some(report)
 }
 
 /// One published version.
@@ -1014,8 +1037,7 @@ impl Store {
         let previous = self
             .latest_version(agency_id, year - 1)
             .await?
-            .and_then(|v| gongkai_report::from_json(&v.report_json).ok())
-            .map(|(r, _)| r);
+            .and_then(|v| report_from_json(&v.report_json));
         let findings = check(&computed.report, previous.as_ref());
         Ok(YearReport {
             report: computed.report,

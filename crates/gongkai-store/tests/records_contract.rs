@@ -335,8 +335,12 @@ async fn publish_locks_the_year_and_republish_makes_a_new_version() {
         assert_eq!(versions.len(), 2);
         assert_eq!(versions[0], v1, "{label}: version 1 is immutable");
         assert!(!s.report_is_stale(gulou, 2025).await.unwrap());
-        let (r1, _) = gongkai_report::from_json(&v1.report_json).unwrap();
-        let (r2, _) = gongkai_report::from_json(&v2.report_json).unwrap();
+        let r1 = gongkai_store::report_from_json(&v1.report_json).unwrap();
+        let r2 = gongkai_store::report_from_json(&v2.report_json).unwrap();
+        assert_eq!(
+            r1.narrative, narrative,
+            "{label}: the version keeps its text"
+        );
         let diff = line_diff(&to_text(&r1), &to_text(&r2));
         assert!(diff.iter().any(|l| l.op == '-' && l.text.contains("12")));
         assert!(diff.iter().any(|l| l.op == '+' && l.text.contains("13")));

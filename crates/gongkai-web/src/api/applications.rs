@@ -21,7 +21,6 @@ use gongkai_domain::applicant::{ApplicantDraft, ApplicantKind};
 use gongkai_domain::clock::{
     ApplicationEvent, Channel, ConsultationParty, EventKind, EventKindName, Status,
 };
-use gongkai_domain::figures::{year_figures, ApplicationFacts};
 use gongkai_domain::{AgencyHandler, AgencyTree, ApplicationReader, Principal, Role};
 use gongkai_store::{
     Agency, Application, ApplicationFilter, ApplicationSummary, NewApplication, NewEvent,
@@ -560,37 +559,4 @@ pub async fn application_events_post(
     let mut out = application_json(&a, &agency.code);
     out.hints = hints_of(&state, &cap.reader(), id).await?;
     Ok(Json(out))
-}
-
-/// Table 三 of the annual report for `year` as computed so far from the
-/// agency's applications, in the report-json shape (any staff of the agency,
-/// supervisors and admins above).
-#[utoipa::path(get, path = "/api/v1/agencies/{agency}/reports/{year}", tag = "applications", security(("bearer" = [])),
-    params(("agency" = String, Path, description = "机关代码"), ("year" = i32, Path, description = "年度")),
-    responses((status = 200, description = "年报 JSON（其他表格为0）", body = Object), (status = 400, body = ErrorBody),
-              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn agency_report_get(
-    State(state): State<AppState>,
-    p: ApiPrincipal,
-    Path((code, year)): Path<(String, String)>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let (agency, tree) = agency_by_code(&state, &code).await?;
-    let view = staff_view_of(&p.0, &tree, agency.id).ok_or_else(AppError::forbidden)?;
-    let year: i32 = year
-        .trim()
-        .parse()
-        .ok()
-        .filter(|y| (2019..=2100).contains(y))
-        .ok_or_else(|| invalid("year", format!("年度“{year}”无效，应为2019年及以后的年份")))?;
-    let records = state.store().application_records(&view, year).await?;
-    let figures = year_figures(
-        records.iter().map(|r| ApplicationFacts {
-            kind: r.kind,
-            events: &r.events,
-            outcome: r.outcome,
-        }),
-        year,
-    );
-    let report = figures.to_report(Some(agency.name.clone()));
-    Ok(Json(gongkai_report::to_json_value(&report, &[])))
 }

@@ -5,6 +5,7 @@ mod agencies;
 mod applications;
 mod json;
 mod oversight;
+pub mod reports;
 
 use crate::AppState;
 use axum::response::IntoResponse;
@@ -25,7 +26,7 @@ pub use json::ApiJson;
         description = "机关、工作人员及政府信息公开业务的 JSON 接口。工作人员接口使用 `Authorization: Bearer gk_…` 令牌（`gongkai user token` 生成）。错误统一返回 `{\"error\": {\"code\", \"message\"}}`，`code` 为稳定的机器可读代码。"
     ),
     modifiers(&BearerAuth),
-    tags((name = "agencies", description = "机关"), (name = "users", description = "工作人员"), (name = "applications", description = "依申请公开"))
+    tags((name = "agencies", description = "机关"), (name = "users", description = "工作人员"), (name = "applications", description = "依申请公开"), (name = "reports", description = "政府信息公开工作年度报告"))
 )]
 struct ApiDoc;
 
@@ -57,7 +58,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(applications::application_get))
         .routes(routes!(applications::application_events_post))
-        .routes(routes!(applications::agency_report_get))
+        .routes(routes!(reports::agency_report_get))
         .routes(routes!(oversight::agency_dashboard_get))
 }
 

@@ -4,6 +4,7 @@ pub mod applications_queue;
 pub(crate) mod dashboard;
 mod login;
 mod portal;
+pub mod reports;
 mod staff;
 
 use crate::auth::Session;
@@ -78,5 +79,30 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/agencies/{agency}/users/{user}/roles/{role}/revoke",
             post(staff::user_role_revoke_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/reports",
+            get(reports::staff_reports_get),
+        )
+        .route(
+            "/admin/agencies/{agency}/reports/{year}",
+            get(reports::staff_report_get),
+        )
+        .route(
+            "/admin/agencies/{agency}/reports/{year}/import",
+            post(reports::staff_import_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/reports/{year}/{action}",
+            post(reports::staff_action_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/reports/{year}/{action}/{id}",
+            post(reports::staff_item_action_post),
+        )
+        .route("/{agency}/xxgk/reports", get(reports::public_list_get))
+        .route(
+            "/{agency}/xxgk/reports/{file}",
+            get(reports::public_report_get),
         )
 }
