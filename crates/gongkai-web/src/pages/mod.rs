@@ -5,6 +5,7 @@ pub(crate) mod dashboard;
 mod login;
 mod portal;
 pub mod reports;
+mod rollup;
 mod staff;
 
 use crate::auth::Session;
@@ -87,6 +88,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/agencies/{agency}/reports/{year}",
             get(reports::staff_report_get),
+        )
+        .route(
+            "/admin/agencies/{agency}/reports/{year}/rollup",
+            get(rollup::rollup_get),
+        )
+        .route(
+            "/admin/agencies/{agency}/reports/{year}/rollup.xlsx",
+            get(rollup::rollup_xlsx_get),
         )
         .route(
             "/admin/agencies/{agency}/reports/{year}/import",
