@@ -101,6 +101,17 @@ async fn records_to_published_report_and_its_lock() {
         let refused = act(&app, &drafter, "statistics", &[("licensing", "5")]).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{label}");
 
+        let index = app
+            .get("/admin/agencies/gulou/reports", Some(&drafter))
+            .await;
+        assert!(index
+            .location()
+            .is_some_and(|l| l.starts_with("/admin/agencies/gulou/reports/20")));
+        let odd = app
+            .get("/admin/agencies/x%0Ay/reports", Some(&drafter))
+            .await;
+        assert_eq!(odd.status, StatusCode::NOT_FOUND);
+
         // Records.
         let bad = upload(
             &app,

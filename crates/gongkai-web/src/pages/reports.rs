@@ -365,11 +365,18 @@ pub async fn staff_report_get(
 
 /// `/admin/agencies/{agency}/reports`: last year's report page.
 pub async fn staff_reports_get(
+    State(state): State<AppState>,
     StaffSession(_): StaffSession,
     Path(code): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
+    // Only a known (validated) code goes into the Location header.
+    let agency = state
+        .store()
+        .agency_by_code(&code)
+        .await?
+        .ok_or_else(|| AppError::agency_not_found(&code))?;
     let year = today().year() - 1;
-    Redirect::to(&format!("/admin/agencies/{code}/reports/{year}")).into_response()
+    Ok(Redirect::to(&format!("/admin/agencies/{}/reports/{year}", agency.code)).into_response())
 }
 
 fn done(code: &str, year: i32, notice: &str) -> Response {
@@ -628,7 +635,7 @@ async fn post_action(
         None => None,
     };
     match act(&state, &session, &r, &action, id, &f).await {
-        Ok(notice) => Ok(done(&code, r.year, notice)),
+        Ok(notice) => Ok(done(&r.agency.code, r.year, notice)),
         Err(e) => or_show(&state, &session, &code, &year, e).await,
     }
 }
@@ -706,7 +713,7 @@ pub async fn staff_import_post(
         .await;
     };
     match state.store().import_statistics(&cap, &bytes, &name).await {
-        Ok(_) => Ok(done(&code, r.year, "import")),
+        Ok(_) => Ok(done(&r.agency.code, r.year, "import")),
         Err(e) => or_show(&state, &session, &code, &year, AppError::from(e)).await,
     }
 }
