@@ -5,6 +5,7 @@ mod cmd_calendar;
 mod cmd_deadline;
 mod cmd_report;
 mod demo;
+mod demo_records;
 mod serve;
 
 use clap::{Args, Parser, Subcommand};

@@ -1,6 +1,6 @@
 //! `gongkai serve`.
 
-use crate::{demo, StoreArgs};
+use crate::{demo, demo_records, StoreArgs};
 use anyhow::Context;
 use clap::Args;
 use gongkai_web::{AppState, WebConfig};
@@ -35,6 +35,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let base = format!("http://{host}:{}", addr.port());
     if args.demo {
         demo::seed(&store, &base).await?;
+        demo_records::seed(&store).await?;
     }
     let state = AppState::new(
         store.clone(),

@@ -155,3 +155,67 @@ async fn staff_edit_submit_supervisor_accepts_report_is_published() {
     }
     browser.close().await;
 }
+
+fn seed_report() -> Option<serde_json::Value> {
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = ["../../../shared/corpus", "../../../../shared/corpus"]
+        .iter()
+        .map(|d| here.join(d).join("seed-2021-gulou.txt"))
+        .find(|p| p.exists())?;
+    let bytes = std::fs::read(path).ok()?;
+    let doc = gongkai_docs::read_text(&bytes).ok()?;
+    let out = gongkai_report::read_report(&doc);
+    Some(gongkai_report::to_json_value(&out.report, &[]))
+}
+
+/// Acceptance: with the demo, the 2021 report of 鼓楼街道 is public and its
+/// tables equal the seed's (by hand, and against the seed file when present).
+#[tokio::test]
+async fn demo_publishes_gulou_2021_with_the_seeds_tables() {
+    for (label, db) in common::backends().await {
+        db.store.close().await;
+        let server = common::serve(db.dir.path(), db.database_url.as_deref(), &["--demo"]);
+        assert!(
+            server.banner.contains("2021年的记录并发布"),
+            "{label}: {}",
+            server.banner
+        );
+        let (head, body) = http_get(&server.base, "/api/v1/agencies/gulou/reports/2021").await;
+        assert!(head.contains(" 200 "), "{label}: {head}");
+        let got: serde_json::Value = serde_json::from_slice(&body).expect("json");
+        assert_eq!(got["year"], 2021);
+        let rows = got["applications"]["rows"].as_object().expect("rows");
+        for (id, row) in rows {
+            let expected = if id == "new" || id == "carried_out" {
+                serde_json::json!([1, 0, 0, 0, 0, 0, 1])
+            } else {
+                serde_json::json!([0, 0, 0, 0, 0, 0, 0])
+            };
+            assert_eq!(row, &expected, "{label}: row {id}");
+        }
+        for block in got["appeals"].as_object().expect("appeals").values() {
+            assert_eq!(block["total"], 0);
+        }
+        assert_eq!(got["proactive"]["normative_documents"]["issued"], 0);
+        let text = got["narrative"]["sections"][0].as_str().unwrap_or_default();
+        assert!(
+            text.contains("信息员35名") && text.contains("培训2次，参训104人次"),
+            "{text}"
+        );
+        if let Some(seed) = seed_report() {
+            eprintln!("{label}: comparing with the seed report");
+            for key in ["proactive", "applications", "appeals"] {
+                assert_eq!(got[key], seed[key], "{label}: table {key} against the seed");
+            }
+        }
+        // A second start keeps the published version.
+        drop(server);
+        let again = common::serve(db.dir.path(), db.database_url.as_deref(), &["--demo"]);
+        assert!(
+            !again.banner.contains("2021年的记录并发布"),
+            "{label}: idempotent"
+        );
+        let (_, body2) = http_get(&again.base, "/api/v1/agencies/gulou/reports/2021").await;
+        assert_eq!(body2, body, "{label}: same published version");
+    }
+}
