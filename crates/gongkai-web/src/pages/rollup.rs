@@ -3,7 +3,8 @@
 //! below `{agency}` with the status of its report (not started / draft /
 //! submitted / returned / accepted / published / published late) and its
 //! findings, sums their reports — the newest published version where there
-//! is one, else the report computed so far from records — and checks the
+//! is one, else the report computed so far from records; each agency's
+//! findings include R6/R7 against its published report of Y−1 — and checks the
 //! sum with R1–R5. `…/rollup.xlsx` exports the same as a workbook.
 //!
 //! Who: anyone with the staff view of `{agency}` (its members, supervisors
@@ -80,16 +81,29 @@ async fn build(
             continue;
         };
         let versions = store.report_versions(a.id, year).await?;
-        let (status, published_on, report) = match (versions.first(), versions.last()) {
-            (Some(first), Some(last)) => (
-                if first.late {
-                    "逾期发布"
-                } else {
-                    "已发布"
-                },
-                last.published_on.clone(),
-                gongkai_store::report_from_json(&last.report_json),
-            ),
+        // Findings against last year's published report too (R6 carry-over, R7).
+        let previous = store
+            .latest_version(a.id, year - 1)
+            .await?
+            .and_then(|v| gongkai_store::report_from_json(&v.report_json));
+        let (status, published_on, report, findings) = match (versions.first(), versions.last()) {
+            (Some(first), Some(last)) => {
+                let report = gongkai_store::report_from_json(&last.report_json);
+                let findings = report
+                    .as_ref()
+                    .map(|r| check(r, previous.as_ref()))
+                    .unwrap_or_default();
+                (
+                    if first.late {
+                        "逾期发布"
+                    } else {
+                        "已发布"
+                    },
+                    last.published_on.clone(),
+                    report,
+                    findings,
+                )
+            }
             _ => {
                 let status = match store.report_state(&view, year).await? {
                     None => "未开始",
@@ -101,15 +115,16 @@ async fn build(
                         ReportStatus::Published => "已发布",
                     },
                 };
+                let computed = store.compute_year_report(&view, year).await?;
                 (
                     status,
                     String::new(),
-                    Some(store.compute_year_report(&view, year).await?.report),
+                    Some(computed.report),
+                    computed.findings,
                 )
             }
         };
         let from_published = !versions.is_empty();
-        let findings = report.as_ref().map(|r| check(r, None)).unwrap_or_default();
         rows.push(RollupRow {
             agency: a,
             status,
