@@ -5,7 +5,7 @@
 
 use criterion::{black_box, criterion_group, Criterion, Throughput};
 use gongkai_report::labels::{self, FieldKind};
-use gongkai_report::{read_report, to_text, AnnualReport, Format, Value};
+use gongkai_report::{read_report, read_report_text, to_text, AnnualReport, Format, Value};
 
 /// A small deterministic generator (no dependency on rand).
 struct Lcg(u64);
@@ -121,7 +121,8 @@ fn batch(n: usize) -> Vec<Vec<u8>> {
 fn bench(c: &mut Criterion) {
     let reports = batch(200);
     let bytes: u64 = reports.iter().map(|r| r.len() as u64).sum();
-    // Sanity: every generated report reads back without errors.
+    // Sanity: every generated report reads back without errors, the same
+    // through the `Doc` of `gongkai_docs::read_text` and the text path.
     for r in &reports {
         let doc = gongkai_docs::read_text(r).unwrap_or_else(|e| panic!("{e}"));
         let out = read_report(&doc);
@@ -129,6 +130,11 @@ fn bench(c: &mut Criterion) {
             !gongkai_report::has_errors(&out.findings),
             "{:#?}",
             out.findings
+        );
+        let text = gongkai_docs::decode_text(r).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            format!("{:?}", read_report_text(&text)),
+            format!("{out:?}")
         );
     }
     for (name, throughput) in [
@@ -147,7 +153,20 @@ fn bench(c: &mut Criterion) {
                 black_box(lines)
             })
         });
+        // The text path: bytes → decode_text → read_report_text.
         g.bench_function("read_and_check", |b| {
+            b.iter(|| {
+                let mut findings = 0usize;
+                for r in &reports {
+                    if let Ok(text) = gongkai_docs::decode_text(black_box(r)) {
+                        findings += read_report_text(&text).findings.len();
+                    }
+                }
+                black_box(findings)
+            })
+        });
+        // Through a `Doc`: bytes → gongkai_docs::read_text → read_report.
+        g.bench_function("read_doc_and_check", |b| {
             b.iter(|| {
                 let mut findings = 0usize;
                 for r in &reports {
@@ -180,8 +199,8 @@ fn aids() -> bool {
         let mut findings = 0usize;
         for _ in 0..n {
             for r in &reports {
-                if let Ok(doc) = gongkai_docs::read_text(black_box(r)) {
-                    findings += read_report(&doc).findings.len();
+                if let Ok(text) = gongkai_docs::decode_text(black_box(r)) {
+                    findings += read_report_text(&text).findings.len();
                 }
             }
         }
@@ -193,7 +212,13 @@ fn aids() -> bool {
         let mut out = String::new();
         for (i, r) in batch(200).iter().enumerate() {
             if let Ok(doc) = gongkai_docs::read_text(r) {
-                let _ = writeln!(out, "batch {i}: {:?}", read_report(&doc));
+                let via_doc = format!("{:?}", read_report(&doc));
+                let _ = writeln!(out, "batch {i}: {via_doc}");
+                if let Ok(text) = gongkai_docs::decode_text(r) {
+                    if format!("{:?}", read_report_text(&text)) != via_doc {
+                        eprintln!("batch {i}: the text path reads it differently");
+                    }
+                }
             }
         }
         let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -219,7 +244,17 @@ fn aids() -> bool {
                 _ => None,
             };
             if let Some(doc) = doc {
-                let _ = writeln!(out, "{}: {:?}", f.display(), read_report(&doc));
+                let via_doc = format!("{:?}", read_report(&doc));
+                let _ = writeln!(out, "{}: {via_doc}", f.display());
+                let is_text = matches!(
+                    f.extension().and_then(|e| e.to_str()),
+                    Some("txt") | Some("md")
+                );
+                if let (true, Ok(text)) = (is_text, gongkai_docs::decode_text(&bytes)) {
+                    if format!("{:?}", read_report_text(&text)) != via_doc {
+                        eprintln!("{}: the text path reads it differently", f.display());
+                    }
+                }
             }
         }
         if let Err(e) = std::fs::write(&path, out) {

@@ -49,6 +49,17 @@ pub fn read_report(doc: &Doc) -> ReadOutcome {
     out
 }
 
+/// Read plain text and check it, as [`read_report`] of the `Doc` that
+/// `gongkai_docs::read_text` makes of the same text, without building that
+/// `Doc` (one allocation per line fewer). Decode bytes with
+/// `gongkai_docs::decode_text` first.
+pub fn read_report_text(text: &str) -> ReadOutcome {
+    let mut out = read::read_text(text);
+    let checked = check(&out.report, None);
+    out.findings.extend(checked);
+    out
+}
+
 /// Read a document without running the rules.
 pub fn read_only(doc: &Doc) -> ReadOutcome {
     read::read_doc(doc)

@@ -10,6 +10,7 @@ use crate::normalize::{
 };
 use crate::split;
 use gongkai_docs::{Block, Doc};
+use std::borrow::Cow;
 
 /// The result of reading a document: the model and what reading noticed
 /// (LABEL, BLANK, AMBIGUOUS). Call [`crate::check`] for the rules.
@@ -33,90 +34,147 @@ pub fn doc_from_text_lines(text: &str) -> Doc {
 // ---------- rows ----------
 
 #[derive(Debug, Clone)]
-struct Row {
-    cells: Vec<String>,
+struct Row<'a> {
+    cells: Vec<Cow<'a, str>>,
     /// From a real table (its empty cells are real cells).
     table: bool,
     /// A level-1 heading (document title).
     title: bool,
 }
 
-fn split_line(line: &str) -> Vec<String> {
+fn split_line(line: &str) -> Vec<Cow<'_, str>> {
     let t = line.trim();
     if t.is_empty() {
         return Vec::new();
     }
     if t.contains('|') || t.contains('｜') {
-        let inner: String = t
+        let separator_row = t
             .chars()
-            .filter(|c| !matches!(c, '|' | '｜' | '-' | ':' | ' ' | '\t' | '—'))
-            .collect();
-        if inner.is_empty() {
+            .all(|c| matches!(c, '|' | '｜' | '-' | ':' | ' ' | '\t' | '—'));
+        if separator_row {
             return Vec::new(); // markdown separator row
         }
-        let mut cells: Vec<String> = t.split(['|', '｜']).map(|c| c.trim().to_string()).collect();
-        if t.starts_with(['|', '｜']) && cells.first().is_some_and(String::is_empty) {
+        let mut cells: Vec<Cow<str>> = t
+            .split(['|', '｜'])
+            .map(|c| Cow::Borrowed(c.trim()))
+            .collect();
+        if t.starts_with(['|', '｜']) && cells.first().is_some_and(|c| c.is_empty()) {
             cells.remove(0);
         }
-        if t.ends_with(['|', '｜']) && cells.last().is_some_and(String::is_empty) {
+        if t.ends_with(['|', '｜']) && cells.last().is_some_and(|c| c.is_empty()) {
             cells.pop();
         }
         return cells;
     }
     if t.contains('\t') {
         let mut cells = Vec::with_capacity(t.bytes().filter(|&b| b == b'\t').count() + 1);
-        cells.extend(t.split('\t').map(|c| c.trim().to_string()));
+        cells.extend(t.split('\t').map(|c| Cow::Borrowed(c.trim())));
         return cells;
     }
-    // pdftotext -layout: columns separated by runs of two or more spaces.
+    // pdftotext -layout: columns separated by runs of two or more spaces
+    // (or one ideographic space); a single space is kept as ' '.
     if !t.chars().any(char::is_whitespace) {
-        return vec![t.to_string()];
+        return vec![Cow::Borrowed(t)];
     }
     let mut cells = Vec::new();
-    let mut cur = String::new();
-    let mut spaces = String::new();
-    for c in t.chars() {
+    // The current cell: borrowed from `start` while every single space in
+    // it is ' ', else built in `owned`.
+    let mut start: Option<usize> = None;
+    let mut end = 0;
+    let mut owned: Option<String> = None;
+    let mut spaces = 0usize;
+    let mut ideographic = false;
+    let mut single_plain = true;
+    let mut push = |start: &mut Option<usize>, end: usize, owned: &mut Option<String>| {
+        match (owned.take(), *start) {
+            (Some(o), _) => cells.push(Cow::Owned(o)),
+            (None, Some(s)) => cells.push(Cow::Borrowed(t.get(s..end).unwrap_or(""))),
+            (None, None) => cells.push(Cow::Borrowed("")),
+        }
+        *start = None;
+    };
+    for (i, c) in t.char_indices() {
         if c.is_whitespace() {
-            spaces.push(c);
+            if spaces == 0 {
+                single_plain = c == ' ';
+            }
+            spaces += 1;
+            ideographic |= c == '\u{3000}';
             continue;
         }
-        if !spaces.is_empty() {
-            if spaces.chars().count() >= 2 || spaces.contains('\u{3000}') {
-                cells.push(std::mem::take(&mut cur));
-            } else {
-                cur.push(' ');
+        if spaces > 0 {
+            if spaces >= 2 || ideographic {
+                push(&mut start, end, &mut owned);
+            } else if let Some(o) = owned.as_mut() {
+                o.push(' ');
+            } else if !single_plain {
+                let mut o = t.get(start.unwrap_or(0)..end).unwrap_or("").to_string();
+                o.push(' ');
+                owned = Some(o);
             }
-            spaces.clear();
+            spaces = 0;
+            ideographic = false;
         }
-        cur.push(c);
+        if start.is_none() {
+            start = Some(i);
+        }
+        end = i + c.len_utf8();
+        if let Some(o) = owned.as_mut() {
+            o.push(c);
+        }
     }
-    cells.push(cur);
+    push(&mut start, end, &mut owned);
     cells
 }
 
-fn doc_rows(doc: &Doc) -> Vec<Row> {
-    let mut rows = Vec::new();
-    // Lines starting with a tab are table cells, one per line, and
-    // consecutive ones form a row (text extracted from DOCX tables); the
-    // group may span paragraphs when every line is its own paragraph.
-    let mut group: Option<Vec<String>> = None;
-    let flush = |group: &mut Option<Vec<String>>, rows: &mut Vec<Row>| {
-        if let Some(g) = group.take() {
-            rows.push(Row {
+/// Builds rows from lines and blocks. Lines starting with a tab are table
+/// cells, one per line, and consecutive ones form a row (text extracted from
+/// DOCX tables); the group may span paragraphs when every line is its own
+/// paragraph.
+#[derive(Default)]
+struct RowBuilder<'a> {
+    rows: Vec<Row<'a>>,
+    group: Option<Vec<Cow<'a, str>>>,
+}
+
+impl<'a> RowBuilder<'a> {
+    fn flush(&mut self) {
+        if let Some(g) = self.group.take() {
+            self.rows.push(Row {
                 table: g.len() > 1,
                 cells: g,
                 title: false,
             });
         }
-    };
-    for block in &doc.blocks {
+    }
+
+    /// One line of a paragraph (no line break inside).
+    fn paragraph_line(&mut self, line: &'a str) {
+        if line.starts_with('\t') {
+            self.group
+                .get_or_insert_with(Vec::new)
+                .push(Cow::Borrowed(line.trim()));
+            return;
+        }
+        self.flush();
+        let cells = split_line(line);
+        if !cells.is_empty() {
+            self.rows.push(Row {
+                cells,
+                table: false,
+                title: false,
+            });
+        }
+    }
+
+    fn block(&mut self, block: &'a Block) {
         match block {
             Block::Heading { level, text } => {
-                flush(&mut group, &mut rows);
+                self.flush();
                 for line in text.lines() {
                     let cells = split_line(line);
                     if !cells.is_empty() {
-                        rows.push(Row {
+                        self.rows.push(Row {
                             cells,
                             table: false,
                             title: *level <= 1,
@@ -126,33 +184,21 @@ fn doc_rows(doc: &Doc) -> Vec<Row> {
             }
             Block::Paragraph(text) => {
                 if text.is_empty() {
-                    flush(&mut group, &mut rows);
+                    self.flush();
                 }
                 for line in text.lines() {
-                    if line.starts_with('\t') {
-                        group
-                            .get_or_insert_with(Vec::new)
-                            .push(line.trim().to_string());
-                        continue;
-                    }
-                    flush(&mut group, &mut rows);
-                    let cells = split_line(line);
-                    if !cells.is_empty() {
-                        rows.push(Row {
-                            cells,
-                            table: false,
-                            title: false,
-                        });
-                    }
+                    self.paragraph_line(line);
                 }
             }
             Block::Table(t) => {
-                flush(&mut group, &mut rows);
+                self.flush();
                 for r in &t.rows {
-                    rows.push(Row {
+                    self.rows.push(Row {
                         cells: r
                             .iter()
-                            .map(|c| c.text.split_whitespace().collect::<Vec<_>>().join(" "))
+                            .map(|c| {
+                                Cow::Owned(c.text.split_whitespace().collect::<Vec<_>>().join(" "))
+                            })
                             .collect(),
                         table: true,
                         title: false,
@@ -161,15 +207,43 @@ fn doc_rows(doc: &Doc) -> Vec<Row> {
             }
         }
     }
-    flush(&mut group, &mut rows);
-    merge_tab_groups(rows)
+
+    fn finish(mut self) -> Vec<Row<'a>> {
+        self.flush();
+        self.rows
+    }
 }
 
-/// One-cell rows that came from tab-indented lines separated by blank lines
-/// are already grouped; nothing else to merge. Kept as a hook for layouts
-/// where groups need joining.
-fn merge_tab_groups(rows: Vec<Row>) -> Vec<Row> {
-    rows
+fn doc_rows(doc: &Doc) -> Vec<Row<'_>> {
+    let mut b = RowBuilder::default();
+    for block in &doc.blocks {
+        b.block(block);
+    }
+    b.finish()
+}
+
+/// The rows of plain text, as [`gongkai_docs::read_text`] followed by
+/// [`doc_rows`] would give them (one paragraph per line), without building
+/// the `Doc`.
+fn text_rows(text: &str) -> Vec<Row<'_>> {
+    let mut b = RowBuilder::default();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let (line, next) = match rest.find(['\n', '\r']) {
+            Some(i) => {
+                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                (&rest[..i], &rest[i + skip..])
+            }
+            None => (rest, ""),
+        };
+        if line.is_empty() {
+            b.flush();
+        } else {
+            b.paragraph_line(line);
+        }
+        rest = next;
+    }
+    b.finish()
 }
 
 // ---------- vocabulary ----------
@@ -483,9 +557,9 @@ impl Anchors {
 /// longest anchor at each position). Returns the pieces, anchors being their
 /// own pieces, or `None` when that would be the cell itself (no anchor, or
 /// one anchor that is the whole cell).
-fn explode(cell: &str, anchors: &Anchors) -> Option<Vec<String>> {
+fn explode<'c>(cell: &Cow<'c, str>, anchors: &Anchors) -> Option<Vec<Cow<'c, str>>> {
     if (cell.is_ascii() && !anchors.ascii)
-        || anchors.whole.contains(cell)
+        || anchors.whole.contains(cell.as_ref())
         || !cell
             .chars()
             .any(|c| anchors.may_start(crate::normalize::fold_char(c)))
@@ -514,10 +588,13 @@ fn explode(cell: &str, anchors: &Anchors) -> Option<Vec<String>> {
     if spans.is_empty() || spans == [(0, folded.len())] {
         return None;
     }
-    let piece = |a: usize, b: usize| -> String {
-        match (offsets.get(a), offsets.get(b)) {
-            (Some(&x), Some(&y)) => cell.get(x..y).unwrap_or("").to_string(),
-            _ => String::new(),
+    let piece = |a: usize, b: usize| -> Cow<'c, str> {
+        let (Some(&x), Some(&y)) = (offsets.get(a), offsets.get(b)) else {
+            return Cow::Borrowed("");
+        };
+        match cell {
+            Cow::Borrowed(c) => Cow::Borrowed(c.get(x..y).unwrap_or("")),
+            Cow::Owned(c) => Cow::Owned(c.get(x..y).unwrap_or("").to_string()),
         }
     };
     let mut pieces = Vec::with_capacity(2 * spans.len() + 1);
@@ -535,13 +612,13 @@ fn explode(cell: &str, anchors: &Anchors) -> Option<Vec<String>> {
     Some(pieces)
 }
 
-fn explode_rows(rows: Vec<Row>, vocab: &Vocab) -> Vec<Row> {
+fn explode_rows<'a>(rows: Vec<Row<'a>>, vocab: &Vocab) -> Vec<Row<'a>> {
     let headings = &vocab.heading_anchors;
     let table_anchors = &vocab.table_anchors;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         // Headings inside long text start new rows.
-        let mut pending: Vec<String> = Vec::new();
+        let mut pending: Vec<Cow<'a, str>> = Vec::new();
         for cell in row.cells {
             if cell.chars().nth(12).is_some() {
                 if let Some(pieces) = explode(&cell, headings) {
@@ -808,15 +885,15 @@ fn period_year(lines: &[String]) -> Option<i32> {
 
 // ---------- tokens and the reading machine ----------
 
-#[derive(Debug, Clone)]
-enum Tok {
-    Text(String),
-    Num(String),
+#[derive(Debug, Clone, Copy)]
+enum Tok<'r> {
+    Text(&'r str),
+    Num(&'r str),
     Blank,
     RowEnd { multi: bool },
 }
 
-fn row_tokens(row: &Row, out: &mut Vec<Tok>) {
+fn row_tokens<'r>(row: &'r Row, out: &mut Vec<Tok<'r>>) {
     #[derive(Clone, Copy, PartialEq, Eq)]
     enum Kind {
         Empty,
@@ -829,7 +906,7 @@ fn row_tokens(row: &Row, out: &mut Vec<Tok>) {
             || parse_number(c).is_some()
             || is_digit_run(c)
     };
-    let cells: Vec<(&String, Kind)> = row
+    let cells: Vec<(&str, Kind)> = row
         .cells
         .iter()
         .filter(|c| !is_page_footer(c))
@@ -843,7 +920,7 @@ fn row_tokens(row: &Row, out: &mut Vec<Tok>) {
             } else {
                 Kind::Text
             };
-            (c, kind)
+            (c.as_ref(), kind)
         })
         .collect();
     let last_text = cells.iter().rposition(|(_, k)| *k == Kind::Text);
@@ -860,9 +937,9 @@ fn row_tokens(row: &Row, out: &mut Vec<Tok>) {
         } else if kind == Kind::Blank {
             out.push(Tok::Blank);
         } else if kind == Kind::Value {
-            out.push(Tok::Num(c.to_string()));
+            out.push(Tok::Num(c));
         } else {
-            out.push(Tok::Text(c.to_string()));
+            out.push(Tok::Text(c));
         }
     }
     out.push(Tok::RowEnd { multi });
@@ -878,13 +955,13 @@ enum Target {
 }
 
 #[derive(Debug)]
-struct Pending {
+struct Pending<'r> {
     target: Target,
     label_raw: String,
-    values: Vec<Tok>,
+    values: Vec<Tok<'r>>,
 }
 
-struct Reader<'a> {
+struct Reader<'a, 'r> {
     format: Format,
     vocab: &'a Vocab,
     report: AnnualReport,
@@ -892,7 +969,7 @@ struct Reader<'a> {
     table: Option<u8>,
     caption: Option<usize>,
     group: Option<usize>,
-    pending: Option<Pending>,
+    pending: Option<Pending<'r>>,
     /// Table 三 rows printed run together: candidates to be chosen jointly.
     deferred: Vec<(usize, Vec<[i64; 7]>)>,
     other_as_one_row: bool,
@@ -920,7 +997,7 @@ fn location_pro(format: Format, idx: usize, field: Option<usize>) -> String {
     }
 }
 
-impl<'a> Reader<'a> {
+impl<'a, 'r> Reader<'a, 'r> {
     fn label_finding(&mut self, location: impl FnOnce() -> String, found: &str, expected: &str) {
         if !crate::normalize::same_key(found, expected) {
             self.findings.push(Finding::warning(
@@ -1098,7 +1175,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn value(&mut self, tok: Tok) {
+    fn value(&mut self, tok: Tok<'r>) {
         if let Some(p) = self.pending.as_mut() {
             p.values.push(tok);
         }
@@ -1115,8 +1192,8 @@ impl<'a> Reader<'a> {
 
     /// Values of a pending row as cells: numbers (with whitespace-separated
     /// runs expanded when that gives exactly `n` clean cells) and blanks.
-    fn cells_of(values: &[Tok], n: usize) -> Cells {
-        let mut vals: Vec<&Tok> = values.iter().collect();
+    fn cells_of(values: &[Tok<'r>], n: usize) -> Cells<'r> {
+        let mut vals: Vec<&Tok<'r>> = values.iter().collect();
         while vals.len() > n && matches!(vals.last(), Some(Tok::Blank)) {
             vals.pop();
         }
@@ -1137,12 +1214,12 @@ impl<'a> Reader<'a> {
             return Cells::Exact(vals.into_iter().cloned().collect());
         }
         // Expand single-space separated numbers.
-        let mut expanded: Vec<Tok> = Vec::new();
+        let mut expanded: Vec<Tok<'r>> = Vec::new();
         for t in &vals {
             match t {
                 Tok::Num(s) if !clean(s) || s.trim().contains(' ') => {
                     for p in s.split_whitespace() {
-                        expanded.push(Tok::Num(p.to_string()));
+                        expanded.push(Tok::Num(p));
                     }
                 }
                 other => expanded.push((*other).clone()),
@@ -1158,7 +1235,7 @@ impl<'a> Reader<'a> {
         let nums: Vec<&str> = vals
             .iter()
             .filter_map(|t| match t {
-                Tok::Num(s) => Some(s.as_str()),
+                Tok::Num(s) => Some(*s),
                 _ => None,
             })
             .collect();
@@ -1202,7 +1279,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn finish_pro(&mut self, idx: usize, p: &Pending) {
+    fn finish_pro(&mut self, idx: usize, p: &Pending<'r>) {
         let rows = labels::proactive_rows(self.format);
         let blocks = labels::proactive_blocks(self.format);
         let Some((b, spec)) = rows.get(idx).copied() else {
@@ -1258,7 +1335,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn finish_app(&mut self, idx: usize, p: &Pending, as_group: bool) {
+    fn finish_app(&mut self, idx: usize, p: &Pending<'r>, as_group: bool) {
         if !labels::row_in_format(self.format, idx)
             || self
                 .report
@@ -1331,7 +1408,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn finish_appeals(&mut self, p: &Pending) {
+    fn finish_appeals(&mut self, p: &Pending<'r>) {
         if self.report.appeals.iter().any(Option::is_some) {
             return;
         }
@@ -1466,8 +1543,8 @@ impl<'a> Reader<'a> {
     }
 }
 
-enum Cells {
-    Exact(Vec<Tok>),
+enum Cells<'r> {
+    Exact(Vec<Tok<'r>>),
     Run(String),
     Short,
 }
@@ -1499,8 +1576,19 @@ fn pro_value(s: &str, kind: labels::FieldKind) -> Value {
 /// Read a document into a report. Never panics; whatever cannot be found is
 /// left `None` and reported MISSING by [`crate::check`].
 pub fn read_doc(doc: &Doc) -> ReadOutcome {
+    read_rows(doc_rows(doc))
+}
+
+/// Read plain text into a report: the same as [`read_doc`] of the `Doc` that
+/// `gongkai_docs::read_text` makes of it (one paragraph per line), without
+/// building that `Doc`.
+pub fn read_text(text: &str) -> ReadOutcome {
+    read_rows(text_rows(text))
+}
+
+fn read_rows(rows: Vec<Row<'_>>) -> ReadOutcome {
     let vocab = Vocab::get();
-    let rows = explode_rows(doc_rows(doc), vocab);
+    let rows = explode_rows(rows, vocab);
     let format = detect_format(&rows);
     let mut reader = Reader {
         format,
@@ -1536,13 +1624,12 @@ pub fn read_doc(doc: &Doc) -> ReadOutcome {
         if row.table {
             continue;
         }
-        let text = row.cells.join(" ");
         match section {
             None => {
-                pre_lines.push(text);
+                pre_lines.push(row.cells.join(" "));
                 pre_is_title.push(row.title);
             }
-            Some(h @ (0 | 4 | 5)) => sections[h].push(text),
+            Some(h @ (0 | 4 | 5)) => sections[h].push(row.cells.join(" ")),
             Some(_) => {}
         }
     }
