@@ -145,6 +145,11 @@ fn is_alphanumeric(c: char) -> bool {
 /// [`key`] written into a reused buffer (cleared first).
 pub fn key_into(s: &str, out: &mut String) {
     out.clear();
+    key_push(s, out);
+}
+
+/// [`key`] appended to `out`.
+pub fn key_push(s: &str, out: &mut String) {
     // Runs of chars kept as they are are copied as byte slices.
     let mut run = 0;
     for (i, c) in s.char_indices() {

@@ -246,6 +246,52 @@ fn text_rows(text: &str) -> Vec<Row<'_>> {
     b.finish()
 }
 
+/// Every cell's [`key`], computed once per document (format detection, the
+/// narrative and the tables all use it): one buffer, the keys separated by
+/// NUL (which no key contains), and the span of each.
+struct Keys {
+    buf: String,
+    spans: Vec<(u32, u32)>,
+    /// Index in `spans` of each row's first cell.
+    row_start: Vec<u32>,
+}
+
+impl Keys {
+    fn new(rows: &[Row]) -> Keys {
+        let cells: usize = rows.iter().map(|r| r.cells.len()).sum();
+        let bytes: usize = rows
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|c| c.len() + 1))
+            .sum();
+        let mut buf = String::with_capacity(bytes);
+        let mut spans = Vec::with_capacity(cells);
+        let mut row_start = Vec::with_capacity(rows.len());
+        for r in rows {
+            row_start.push(spans.len() as u32);
+            for c in &r.cells {
+                let start = buf.len();
+                crate::normalize::key_push(c, &mut buf);
+                spans.push((start as u32, buf.len() as u32));
+                buf.push('\0');
+            }
+        }
+        Keys {
+            buf,
+            spans,
+            row_start,
+        }
+    }
+
+    /// The key of cell `cell` of row `row`.
+    fn get(&self, row: usize, cell: usize) -> &str {
+        self.row_start
+            .get(row)
+            .and_then(|&s| self.spans.get(s as usize + cell))
+            .and_then(|&(a, b)| self.buf.get(a as usize..b as usize))
+            .unwrap_or("")
+    }
+}
+
 // ---------- vocabulary ----------
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,7 +349,7 @@ type FastMap<K, V> = std::collections::HashMap<K, V, FnvBuild>;
 type FastSet<K> = std::collections::HashSet<K, FnvBuild>;
 
 /// Keyed by the document's text: the standard (randomly seeded) hasher.
-type ClassifyCache = std::collections::HashMap<String, Option<(usize, f64)>>;
+type ClassifyCache<'k> = std::collections::HashMap<&'k str, Option<(usize, f64)>>;
 
 struct Vocab {
     entries: Vec<Entry>,
@@ -453,7 +499,7 @@ impl Vocab {
 
     /// [`Vocab::classify_uncached`], remembered per document (the same cell
     /// text is classified more than once: narrative lines, repeated labels).
-    fn classify(&self, cache: &mut ClassifyCache, k: &str) -> Option<(&Entry, f64)> {
+    fn classify<'k>(&self, cache: &mut ClassifyCache<'k>, k: &'k str) -> Option<(&Entry, f64)> {
         if let Some(&i) = self.exact.get(k) {
             return self.entries.get(i).map(|e| (e, 1.0));
         }
@@ -461,7 +507,7 @@ impl Vocab {
             Some(found) => *found,
             None => {
                 let found = self.classify_uncached(k);
-                cache.insert(k.to_string(), found);
+                cache.insert(k, found);
                 found
             }
         };
@@ -701,22 +747,46 @@ fn explode_candidate(cell: &str, anchors: &Anchors) -> bool {
 
 // ---------- format, year, agency ----------
 
-fn detect_format(rows: &[Row]) -> Format {
+/// The format markers (keys), 2019 ones first, in one automaton.
+fn markers() -> &'static Option<aho_corasick::AhoCorasick> {
+    static MARKERS: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    MARKERS.get_or_init(|| {
+        let keys = labels::MARKERS_2019
+            .iter()
+            .chain(labels::MARKERS_2021.iter())
+            .map(|m| key(m));
+        aho_corasick::AhoCorasick::new(keys).ok()
+    })
+}
+
+/// The format with more marker cells: each cell counts once for each marker
+/// its key contains.
+fn detect_format(keys: &Keys) -> Format {
+    let n2019 = labels::MARKERS_2019.len();
     let mut s2019 = 0;
     let mut s2021 = 0;
-    let m2019: Vec<String> = labels::MARKERS_2019.iter().map(|m| key(m)).collect();
-    let m2021: Vec<String> = labels::MARKERS_2021.iter().map(|m| key(m)).collect();
-    let mut k = String::new();
-    for row in rows {
-        for c in &row.cells {
-            // Every marker has CJK chars: an ASCII cell holds none.
-            if c.is_ascii() {
+    if let Some(ac) = markers() {
+        // Cells are separated by NUL in the buffer, so no match spans two;
+        // `seen` holds the markers already counted for the current cell.
+        let mut cell_end = usize::MAX;
+        let mut seen = 0u32;
+        for m in ac.find_overlapping_iter(keys.buf.as_str()) {
+            let end = keys.buf[m.end()..].find('\0').map_or(keys.buf.len(), |e| m.end() + e);
+            if end != cell_end {
+                cell_end = end;
+                seen = 0;
+            }
+            let id = m.pattern().as_usize();
+            if seen & (1 << id) != 0 {
                 continue;
             }
-            crate::normalize::key_into(c, &mut k);
-            let has = |m: &&String| k.len() >= m.len() && k.contains(m.as_str());
-            s2019 += m2019.iter().filter(has).count();
-            s2021 += m2021.iter().filter(has).count();
+            seen |= 1 << id;
+            if id < n2019 {
+                s2019 += 1;
+            } else {
+                s2021 += 1;
+            }
         }
     }
     if s2019 > s2021 {
@@ -887,13 +957,14 @@ fn period_year(lines: &[String]) -> Option<i32> {
 
 #[derive(Debug, Clone, Copy)]
 enum Tok<'r> {
-    Text(&'r str),
+    /// The cell and its key.
+    Text(&'r str, &'r str),
     Num(&'r str),
     Blank,
     RowEnd { multi: bool },
 }
 
-fn row_tokens<'r>(row: &'r Row, out: &mut Vec<Tok<'r>>) {
+fn row_tokens<'r>(row: &'r Row, ri: usize, keys: &'r Keys, out: &mut Vec<Tok<'r>>) {
     #[derive(Clone, Copy, PartialEq, Eq)]
     enum Kind {
         Empty,
@@ -906,11 +977,12 @@ fn row_tokens<'r>(row: &'r Row, out: &mut Vec<Tok<'r>>) {
             || parse_number(c).is_some()
             || is_digit_run(c)
     };
-    let cells: Vec<(&str, Kind)> = row
+    let cells: Vec<(&str, usize, Kind)> = row
         .cells
         .iter()
-        .filter(|c| !is_page_footer(c))
-        .map(|c| {
+        .enumerate()
+        .filter(|(_, c)| !is_page_footer(c))
+        .map(|(ci, c)| {
             let kind = if c.trim().is_empty() {
                 Kind::Empty
             } else if is_blank_marker(c) {
@@ -920,15 +992,15 @@ fn row_tokens<'r>(row: &'r Row, out: &mut Vec<Tok<'r>>) {
             } else {
                 Kind::Text
             };
-            (c.as_ref(), kind)
+            (c.as_ref(), ci, kind)
         })
         .collect();
-    let last_text = cells.iter().rposition(|(_, k)| *k == Kind::Text);
+    let last_text = cells.iter().rposition(|(_, _, k)| *k == Kind::Text);
     let after = last_text.map(|p| p + 1).unwrap_or(0);
-    let has_num_after = cells.iter().skip(after).any(|(_, k)| *k == Kind::Value);
+    let has_num_after = cells.iter().skip(after).any(|(_, _, k)| *k == Kind::Value);
     let count_after = cells.len().saturating_sub(after);
     let multi = cells.len() >= 2;
-    for (i, &(c, kind)) in cells.iter().enumerate() {
+    for (i, &(c, ci, kind)) in cells.iter().enumerate() {
         if kind == Kind::Empty {
             let counts = multi && i >= after && (has_num_after || count_after >= 2);
             if counts {
@@ -939,7 +1011,7 @@ fn row_tokens<'r>(row: &'r Row, out: &mut Vec<Tok<'r>>) {
         } else if kind == Kind::Value {
             out.push(Tok::Num(c));
         } else {
-            out.push(Tok::Text(c));
+            out.push(Tok::Text(c, keys.get(ri, ci)));
         }
     }
     out.push(Tok::RowEnd { multi });
@@ -974,7 +1046,7 @@ struct Reader<'a, 'r> {
     deferred: Vec<(usize, Vec<[i64; 7]>)>,
     other_as_one_row: bool,
     /// Cell keys already classified in this document.
-    classified: ClassifyCache,
+    classified: ClassifyCache<'r>,
 }
 
 fn location_pro(format: Format, idx: usize, field: Option<usize>) -> String {
@@ -1008,14 +1080,13 @@ impl<'a, 'r> Reader<'a, 'r> {
         }
     }
 
-    fn text(&mut self, raw: &str) {
-        let k = key(raw);
+    fn text(&mut self, raw: &str, k: &'r str) {
         if k.is_empty() {
             return;
         }
         let classified = self
             .vocab
-            .classify(&mut self.classified, &k)
+            .classify(&mut self.classified, k)
             .map(|(e, s)| (e.label, e.text, s));
         match classified {
             Some((Label::Heading(h), _, _)) => {
@@ -1045,8 +1116,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                         .flat_map(|b| b.fields.iter().map(|f| f.label))
                         .collect(),
                 };
-                let exact =
-                    key(raw) == key(labels::CONTENT_HEADER) || own.iter().any(|l| key(l) == k);
+                let exact = k == key(labels::CONTENT_HEADER) || own.iter().any(|l| key(l) == k);
                 if !exact {
                     let caption = self
                         .caption
@@ -1589,7 +1659,8 @@ pub fn read_text(text: &str) -> ReadOutcome {
 fn read_rows(rows: Vec<Row<'_>>) -> ReadOutcome {
     let vocab = Vocab::get();
     let rows = explode_rows(rows, vocab);
-    let format = detect_format(&rows);
+    let keys = Keys::new(&rows);
+    let format = detect_format(&keys);
     let mut reader = Reader {
         format,
         vocab,
@@ -1609,10 +1680,10 @@ fn read_rows(rows: Vec<Row<'_>>) -> ReadOutcome {
     let mut pre_lines: Vec<String> = Vec::new();
     let mut pre_is_title: Vec<bool> = Vec::new();
     let mut sections: [Vec<String>; 6] = Default::default();
-    for row in &rows {
-        if let [only] = row.cells.as_slice() {
-            let k = key(only);
-            if let Some((e, s)) = vocab.classify(&mut reader.classified, &k) {
+    for (ri, row) in rows.iter().enumerate() {
+        if let [_] = row.cells.as_slice() {
+            let k = keys.get(ri, 0);
+            if let Some((e, s)) = vocab.classify(&mut reader.classified, k) {
                 if let Label::Heading(h) = e.label {
                     if s >= 0.75 && !row.table {
                         section = Some(h);
@@ -1652,12 +1723,12 @@ fn read_rows(rows: Vec<Row<'_>>) -> ReadOutcome {
 
     // Tables.
     let mut toks = Vec::new();
-    for row in &rows {
-        row_tokens(row, &mut toks);
+    for (ri, row) in rows.iter().enumerate() {
+        row_tokens(row, ri, &keys, &mut toks);
     }
     for t in toks {
         match t {
-            Tok::Text(s) => reader.text(&s),
+            Tok::Text(s, k) => reader.text(s, k),
             Tok::Num(_) | Tok::Blank => reader.value(t),
             Tok::RowEnd { multi } => reader.row_end(multi),
         }
