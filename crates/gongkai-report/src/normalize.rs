@@ -5,47 +5,82 @@
 /// and the words around them.
 const TRADITIONAL: &str = "資资訊讯開开請请數数結结轉转與与處处決决許许罰罚強强規规範范費费額额單单萬万項项條条內内廢废現现發发總总計计維维糾纠審审復复議议訴诉訟讼經经後后業业機机構构會会織织務务組组國国穩稳護护權权類类過过執执詢询關关沒没補补確确訪访舉举報报複复當当認认獲获繳缴納纳況况區区別别這这種种門门際际採采購购團团對对無无減减製制統统係系為为於于屬属問问題题進进級级態态辦办遞递護护據据證证違违責责準准則则應应質质實实據据徵征詢询決决見见產产權权覺觉導导場场環环衛卫標标註注號号獻献歷历區区劃划鎮镇街街鄉乡縣县廳厅辦办處处員员務务齊齐濟济蘭兰貴贵遼辽黑黑龍龙閩闽蘇苏華华東东廣广灣湾愛爱雲云";
 
-/// The pairs of [`TRADITIONAL`] sorted by traditional character, and a
-/// bitset of the BMP marking which characters are in the table (most CJK
-/// text never reaches the binary search).
-struct TraditionalTable {
-    pairs: Vec<(char, char)>,
-    present: Vec<u64>,
+/// Number of chars in [`TRADITIONAL`].
+const TRADITIONAL_CHARS: usize = count_chars(TRADITIONAL.as_bytes());
+
+const fn count_chars(b: &[u8]) -> usize {
+    let mut i = 0;
+    let mut n = 0;
+    while i < b.len() {
+        if b[i] & 0xC0 != 0x80 {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
 }
 
-fn traditional_table() -> &'static TraditionalTable {
-    static TABLE: std::sync::OnceLock<TraditionalTable> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let chars: Vec<char> = TRADITIONAL.chars().collect();
-        let mut pairs: Vec<(char, char)> = chars.chunks_exact(2).map(|p| (p[0], p[1])).collect();
-        // The first pair of a repeated traditional character wins.
-        pairs.sort_by_key(|p| p.0);
-        pairs.dedup_by_key(|p| p.0);
-        let mut present = vec![0u64; 0x10000 / 64];
-        for (t, _) in &pairs {
-            let c = *t as usize;
-            if let Some(w) = present.get_mut(c / 64) {
-                *w |= 1 << (c % 64);
-            }
+/// The chars of a UTF-8 string, decoded at compile time.
+const fn decode<const N: usize>(b: &[u8]) -> [u32; N] {
+    let mut out = [0u32; N];
+    let mut i = 0;
+    let mut k = 0;
+    while i < b.len() && k < N {
+        let c = b[i] as u32;
+        let (len, init) = if c < 0x80 {
+            (1, c)
+        } else if c < 0xE0 {
+            (2, c & 0x1F)
+        } else if c < 0xF0 {
+            (3, c & 0x0F)
+        } else {
+            (4, c & 0x07)
+        };
+        let mut v = init;
+        let mut j = 1;
+        while j < len {
+            v = (v << 6) | (b[i + j] as u32 & 0x3F);
+            j += 1;
         }
-        TraditionalTable { pairs, present }
-    })
+        out[k] = v;
+        k += 1;
+        i += len;
+    }
+    out
 }
+
+const TRADITIONAL_DECODED: [u32; TRADITIONAL_CHARS] = decode(TRADITIONAL.as_bytes());
+
+/// A bitset of the BMP marking the traditional characters of
+/// [`TRADITIONAL`] (most CJK text never reaches the table), built at
+/// compile time.
+const TRADITIONAL_PRESENT: [u64; 1024] = {
+    let mut bits = [0u64; 1024];
+    let mut k = 0;
+    while k + 1 < TRADITIONAL_CHARS {
+        let c = TRADITIONAL_DECODED[k] as usize;
+        if c < 0x10000 {
+            bits[c / 64] |= 1 << (c % 64);
+        }
+        k += 2;
+    }
+    bits
+};
 
 fn traditional_to_simplified(c: char) -> char {
-    let table = traditional_table();
     let i = c as usize;
-    if table
-        .present
-        .get(i / 64)
-        .is_none_or(|w| w & (1 << (i % 64)) == 0)
-    {
+    if i >= 0x10000 || TRADITIONAL_PRESENT[i / 64] & (1 << (i % 64)) == 0 {
         return c;
     }
-    match table.pairs.binary_search_by_key(&c, |p| p.0) {
-        Ok(i) => table.pairs.get(i).map(|p| p.1).unwrap_or(c),
-        Err(_) => c,
+    // The first pair of a repeated traditional character wins.
+    let mut k = 0;
+    while k + 1 < TRADITIONAL_CHARS {
+        if TRADITIONAL_DECODED[k] == c as u32 {
+            return char::from_u32(TRADITIONAL_DECODED[k + 1]).unwrap_or(c);
+        }
+        k += 2;
     }
+    c
 }
 
 /// The chars of `s` sorted, `None` when it has more than 64 (see
@@ -113,6 +148,27 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// [`fold`] into a reused buffer (cleared first).
+pub fn fold_into(s: &str, out: &mut String) {
+    out.clear();
+    out.reserve(s.len());
+    // Runs of chars that fold to themselves are copied as byte slices.
+    let mut run = 0;
+    for (i, c) in s.char_indices() {
+        if c.is_ascii() {
+            continue;
+        }
+        let f = fold_char(c);
+        if f == c {
+            continue;
+        }
+        out.push_str(s.get(run..i).unwrap_or(""));
+        out.push(f);
+        run = i + c.len_utf8();
+    }
+    out.push_str(s.get(run..).unwrap_or(""));
+}
+
 /// The comparison key of a label: folded, without whitespace or punctuation.
 pub fn key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -150,23 +206,51 @@ pub fn key_into(s: &str, out: &mut String) {
 
 /// [`key`] appended to `out`.
 pub fn key_push(s: &str, out: &mut String) {
-    // Runs of chars kept as they are are copied as byte slices.
+    out.reserve(s.len());
+    // Runs of chars kept as they are are copied as byte slices; the CJK
+    // ideographs (three UTF-8 bytes, most of a report) are recognised
+    // from their bytes.
+    let b = s.as_bytes();
     let mut run = 0;
-    for (i, c) in s.char_indices() {
-        let (keep, f) = if c.is_ascii() {
-            (c.is_ascii_alphanumeric(), c)
-        } else {
-            let f = fold_char(c);
-            (is_alphanumeric(f), f)
-        };
-        if keep && f == c {
+    let mut i = 0;
+    while i < b.len() {
+        let lead = b[i];
+        if lead < 0x80 {
+            if !lead.is_ascii_alphanumeric() {
+                out.push_str(s.get(run..i).unwrap_or(""));
+                run = i + 1;
+            }
+            i += 1;
             continue;
         }
-        out.push_str(s.get(run..i).unwrap_or(""));
-        if keep {
-            out.push(f);
+        if (0xE4..=0xE9).contains(&lead) && i + 2 < b.len() {
+            // U+4000..U+9FFF: the ideographs from U+4E00 keep themselves
+            // unless traditional.
+            let c = (u32::from(lead & 0x0F) << 12)
+                | (u32::from(b[i + 1] & 0x3F) << 6)
+                | u32::from(b[i + 2] & 0x3F);
+            if c >= 0x4E00 && TRADITIONAL_PRESENT[(c / 64) as usize] & (1 << (c % 64)) == 0 {
+                i += 3;
+                continue;
+            }
         }
-        run = i + c.len_utf8();
+        let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else {
+            break;
+        };
+        let f = fold_char(c);
+        let keep = if f.is_ascii() {
+            f.is_ascii_alphanumeric()
+        } else {
+            is_alphanumeric(f)
+        };
+        if !(keep && f == c) {
+            out.push_str(s.get(run..i).unwrap_or(""));
+            if keep {
+                out.push(f);
+            }
+            run = i + c.len_utf8();
+        }
+        i += c.len_utf8();
     }
     out.push_str(s.get(run..).unwrap_or(""));
 }

@@ -517,13 +517,10 @@ impl Vocab {
 
 // ---------- explosion of run-together text ----------
 
-/// A set of anchors for [`explode`]: their folded texts, indexed by first
-/// char (longest first), and a bitset of the BMP marking those first chars
-/// so that text without any can be passed over without allocating.
+/// A set of anchors for [`explode`]: their folded texts in one
+/// leftmost-longest automaton.
 struct Anchors {
-    /// Sorted by first char.
-    by_first: Vec<(char, Vec<Vec<char>>)>,
-    first_bits: Vec<u64>,
+    ac: Option<aho_corasick::AhoCorasick>,
     folded: FastSet<String>,
     /// Some anchor is all ASCII (else an ASCII cell holds none).
     ascii: bool,
@@ -534,110 +531,69 @@ struct Anchors {
 
 impl Anchors {
     fn new<'e>(entries: impl Iterator<Item = &'e Entry>) -> Anchors {
-        let mut by_first: std::collections::HashMap<char, Vec<Vec<char>>> = Default::default();
-        let mut first_bits = vec![0u64; 0x10000 / 64];
         let mut folded = FastSet::default();
         let mut ascii = false;
         let mut whole = FastSet::default();
+        let mut patterns: Vec<String> = Vec::new();
         for e in entries {
             ascii |= e.folded.is_ascii();
             if fold(&e.folded) == e.folded {
                 whole.insert(e.folded.clone());
             }
             folded.insert(e.folded.clone());
-            let Some(&first) = e.folded_chars.first() else {
-                continue;
-            };
-            let list = by_first.entry(first).or_default();
-            if !list.contains(&e.folded_chars) {
-                list.push(e.folded_chars.clone());
-            }
-            let c = first as usize;
-            if let Some(w) = first_bits.get_mut(c / 64) {
-                *w |= 1 << (c % 64);
+            if !e.folded.is_empty() && !patterns.contains(&e.folded) {
+                patterns.push(e.folded.clone());
             }
         }
-        let mut by_first: Vec<(char, Vec<Vec<char>>)> = by_first.into_iter().collect();
-        by_first.sort_by_key(|(c, _)| *c);
-        for (_, list) in &mut by_first {
-            list.sort_by_key(|a| std::cmp::Reverse(a.len()));
-        }
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&patterns)
+            .ok();
         Anchors {
-            by_first,
-            first_bits,
+            ac,
             folded,
             ascii,
             whole,
         }
     }
-
-    fn may_start(&self, c: char) -> bool {
-        let i = c as usize;
-        self.first_bits
-            .get(i / 64)
-            .is_none_or(|w| w & (1 << (i % 64)) != 0)
-    }
-
-    /// Length of the longest anchor at the start of `folded`, 0 if none.
-    fn longest_at(&self, folded: &[char]) -> usize {
-        let Some(first) = folded.first() else {
-            return 0;
-        };
-        if !self.may_start(*first) {
-            return 0;
-        }
-        self.by_first
-            .binary_search_by_key(first, |(c, _)| *c)
-            .ok()
-            .and_then(|i| self.by_first.get(i))
-            .and_then(|(_, list)| {
-                list.iter()
-                    .find(|a| folded.get(..a.len()) == Some(a.as_slice()))
-                    .map(Vec::len)
-            })
-            .unwrap_or(0)
-    }
 }
 
 /// Split `cell` at occurrences of the given anchors (folded, exact; the
-/// longest anchor at each position). Returns the pieces, anchors being their
-/// own pieces, or `None` when that would be the cell itself (no anchor, or
-/// one anchor that is the whole cell).
-fn explode<'c>(cell: &Cow<'c, str>, anchors: &Anchors) -> Option<Vec<Cow<'c, str>>> {
-    if (cell.is_ascii() && !anchors.ascii)
-        || anchors.whole.contains(cell.as_ref())
-        || !cell
-            .chars()
-            .any(|c| anchors.may_start(crate::normalize::fold_char(c)))
-    {
+/// leftmost longest anchor, then on after it). Returns the pieces, anchors
+/// being their own pieces, or `None` when that would be the cell itself (no
+/// anchor, or one anchor that is the whole cell). `scratch` is a reused
+/// buffer.
+fn explode<'c>(
+    cell: &Cow<'c, str>,
+    anchors: &Anchors,
+    scratch: &mut String,
+) -> Option<Vec<Cow<'c, str>>> {
+    if (cell.is_ascii() && !anchors.ascii) || anchors.whole.contains(cell.as_ref()) {
         return None;
     }
-    // Folded chars and the byte offset of each char (plus the end).
-    let mut folded: Vec<char> = Vec::with_capacity(cell.len());
-    let mut offsets: Vec<usize> = Vec::with_capacity(cell.len() + 1);
-    for (b, c) in cell.char_indices() {
-        folded.push(crate::normalize::fold_char(c));
-        offsets.push(b);
-    }
-    offsets.push(cell.len());
+    let ac = anchors.ac.as_ref()?;
+    crate::normalize::fold_into(cell, scratch);
+    let folded = scratch.as_str();
+    // Spans as byte offsets in `folded`.
     let mut spans: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < folded.len() {
-        let best = anchors.longest_at(&folded[i..]);
-        if best > 0 {
-            spans.push((i, i + best));
-            i += best;
-        } else {
-            i += 1;
-        }
+    for m in ac.find_iter(folded) {
+        spans.push((m.start(), m.end()));
     }
     if spans.is_empty() || spans == [(0, folded.len())] {
         return None;
     }
+    // Folding maps one char to one char: offsets in `folded` to offsets in
+    // `cell` by walking both (only when their lengths differ).
+    let to_cell = |x: usize| -> usize {
+        if folded.len() == cell.len() {
+            return x;
+        }
+        let chars = folded.get(..x).map_or(0, |f| f.chars().count());
+        cell.char_indices().nth(chars).map_or(cell.len(), |(b, _)| b)
+    };
     let piece = |a: usize, b: usize| -> Cow<'c, str> {
-        let (Some(&x), Some(&y)) = (offsets.get(a), offsets.get(b)) else {
-            return Cow::Borrowed("");
-        };
+        let (x, y) = (to_cell(a), to_cell(b));
         match cell {
             Cow::Borrowed(c) => Cow::Borrowed(c.get(x..y).unwrap_or("")),
             Cow::Owned(c) => Cow::Owned(c.get(x..y).unwrap_or("").to_string()),
@@ -661,13 +617,14 @@ fn explode<'c>(cell: &Cow<'c, str>, anchors: &Anchors) -> Option<Vec<Cow<'c, str
 fn explode_rows<'a>(rows: Vec<Row<'a>>, vocab: &Vocab) -> Vec<Row<'a>> {
     let headings = &vocab.heading_anchors;
     let table_anchors = &vocab.table_anchors;
+    let mut scratch = String::new();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         // Headings inside long text start new rows.
         let mut pending: Vec<Cow<'a, str>> = Vec::new();
         for cell in row.cells {
             if cell.chars().nth(12).is_some() {
-                if let Some(pieces) = explode(&cell, headings) {
+                if let Some(pieces) = explode(&cell, headings, &mut scratch) {
                     for p in pieces {
                         let is_heading = headings.folded.contains(&fold(&p));
                         if is_heading {
@@ -708,41 +665,39 @@ fn explode_rows<'a>(rows: Vec<Row<'a>>, vocab: &Vocab) -> Vec<Row<'a>> {
         }
     }
     // Table labels run together with numbers: explode cells where everything
-    // between the anchors is numbers.
+    // between the anchors is numbers. A row is rebuilt only from its first
+    // exploded cell on.
     for row in &mut out {
-        if !row
-            .cells
-            .iter()
-            .any(|c| explode_candidate(c, table_anchors))
-        {
-            continue;
-        }
-        let mut cells = Vec::with_capacity(row.cells.len());
-        for cell in std::mem::take(&mut row.cells) {
-            let pieces = explode(&cell, table_anchors).filter(|pieces| {
+        let mut rebuilt: Option<Vec<Cow<'a, str>>> = None;
+        for i in 0..row.cells.len() {
+            let Some(cell) = row.cells.get(i) else {
+                break;
+            };
+            let pieces = explode(cell, table_anchors, &mut scratch).filter(|pieces| {
                 pieces.iter().all(|p| {
                     table_anchors.folded.contains(&fold(p))
                         || p.trim().is_empty()
                         || is_digit_run(p)
                 })
             });
-            match pieces {
-                Some(pieces) => cells.extend(pieces.into_iter().filter(|p| !p.trim().is_empty())),
-                None => cells.push(cell),
+            match (pieces, rebuilt.as_mut()) {
+                (Some(pieces), Some(cells)) => {
+                    cells.extend(pieces.into_iter().filter(|p| !p.trim().is_empty()))
+                }
+                (Some(pieces), None) => {
+                    let mut cells: Vec<Cow<'a, str>> = row.cells.get(..i).unwrap_or(&[]).to_vec();
+                    cells.extend(pieces.into_iter().filter(|p| !p.trim().is_empty()));
+                    rebuilt = Some(cells);
+                }
+                (None, Some(cells)) => cells.push(cell.clone()),
+                (None, None) => {}
             }
         }
-        row.cells = cells;
+        if let Some(cells) = rebuilt {
+            row.cells = cells;
+        }
     }
     out
-}
-
-/// Could [`explode`] split this cell? False for cells without any anchor's
-/// first char.
-fn explode_candidate(cell: &str, anchors: &Anchors) -> bool {
-    (anchors.ascii || !cell.is_ascii())
-        && cell
-            .chars()
-            .any(|c| anchors.may_start(crate::normalize::fold_char(c)))
 }
 
 // ---------- format, year, agency ----------
@@ -756,7 +711,10 @@ fn markers() -> &'static Option<aho_corasick::AhoCorasick> {
             .iter()
             .chain(labels::MARKERS_2021.iter())
             .map(|m| key(m));
-        aho_corasick::AhoCorasick::new(keys).ok()
+        aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(keys)
+            .ok()
     })
 }
 
