@@ -152,19 +152,37 @@ pub fn fold(s: &str) -> String {
 pub fn fold_into(s: &str, out: &mut String) {
     out.clear();
     out.reserve(s.len());
-    // Runs of chars that fold to themselves are copied as byte slices.
+    // Runs of chars that fold to themselves are copied as byte slices; ASCII
+    // and the CJK ideographs (three UTF-8 bytes, most of a report) that are
+    // not traditional are recognised from their bytes.
+    let b = s.as_bytes();
     let mut run = 0;
-    for (i, c) in s.char_indices() {
-        if c.is_ascii() {
+    let mut i = 0;
+    while i < b.len() {
+        let lead = b[i];
+        if lead < 0x80 {
+            i += 1;
             continue;
         }
+        if (0xE4..=0xE9).contains(&lead) && i + 2 < b.len() {
+            let c = (u32::from(lead & 0x0F) << 12)
+                | (u32::from(b[i + 1] & 0x3F) << 6)
+                | u32::from(b[i + 2] & 0x3F);
+            if c >= 0x4E00 && TRADITIONAL_PRESENT[(c / 64) as usize] & (1 << (c % 64)) == 0 {
+                i += 3;
+                continue;
+            }
+        }
+        let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else {
+            break;
+        };
         let f = fold_char(c);
-        if f == c {
-            continue;
+        if f != c {
+            out.push_str(s.get(run..i).unwrap_or(""));
+            out.push(f);
+            run = i + c.len_utf8();
         }
-        out.push_str(s.get(run..i).unwrap_or(""));
-        out.push(f);
-        run = i + c.len_utf8();
+        i += c.len_utf8();
     }
     out.push_str(s.get(run..).unwrap_or(""));
 }
@@ -287,6 +305,89 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     1.0 - levenshtein(&a, &b) as f64 / n as f64
 }
 
+/// [`similarity`] when it is at least `threshold`, else `None`, with the
+/// edit distance computed only in the band that can reach the threshold.
+pub fn similarity_at_least(a: &str, b: &str, threshold: f64) -> Option<f64> {
+    if a == b {
+        return (1.0 >= threshold).then_some(1.0);
+    }
+    let mut abuf = ['\0'; 128];
+    let mut bbuf = ['\0'; 128];
+    let (mut na, mut nb) = (0, 0);
+    for c in a.chars() {
+        match abuf.get_mut(na) {
+            Some(slot) => *slot = c,
+            None => return long_similarity_at_least(a, b, threshold),
+        }
+        na += 1;
+    }
+    for c in b.chars() {
+        match bbuf.get_mut(nb) {
+            Some(slot) => *slot = c,
+            None => return long_similarity_at_least(a, b, threshold),
+        }
+        nb += 1;
+    }
+    let (a, b) = (abuf.get(..na)?, bbuf.get(..nb)?);
+    let n = na.max(nb);
+    if n == 0 {
+        return (1.0 >= threshold).then_some(1.0);
+    }
+    // Any distance above `limit` gives a similarity below the threshold.
+    let limit = ((1.0 - threshold) * n as f64).floor().max(0.0) as usize + 1;
+    let d = levenshtein_bounded(a, b, limit)?;
+    let sim = 1.0 - d as f64 / n as f64;
+    (sim >= threshold).then_some(sim)
+}
+
+fn long_similarity_at_least(a: &str, b: &str, threshold: f64) -> Option<f64> {
+    let s = similarity(a, b);
+    (s >= threshold).then_some(s)
+}
+
+/// Levenshtein distance when it is at most `limit`, else `None` (only the
+/// diagonal band of width `limit` is computed).
+fn levenshtein_bounded(a: &[char], b: &[char], limit: usize) -> Option<usize> {
+    let (n, m) = (a.len(), b.len());
+    if m >= 129 {
+        let d = levenshtein(a, b);
+        return (d <= limit).then_some(d);
+    }
+    if n.abs_diff(m) > limit {
+        return None;
+    }
+    if n == 0 || m == 0 {
+        return Some(n.max(m));
+    }
+    let big = limit + 1;
+    let mut prev = [0usize; 129];
+    let mut cur = [0usize; 129];
+    for (j, p) in prev.iter_mut().enumerate().take(m + 1) {
+        *p = if j <= limit { j } else { big };
+    }
+    for i in 1..=n {
+        let lo = i.saturating_sub(limit).max(1);
+        let hi = (i + limit).min(m);
+        cur[lo - 1] = if lo == 1 && i <= limit { i } else { big };
+        let mut row_min = cur[lo - 1];
+        for j in lo..=hi {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let v = (prev[j - 1] + cost).min(prev[j] + 1).min(cur[j - 1] + 1).min(big);
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if hi < m {
+            cur[hi + 1] = big;
+        }
+        if row_min > limit {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[m];
+    (d <= limit).then_some(d)
+}
+
 /// Does a found key denote the standard key? Exact for short labels, fuzzy
 /// (OCR noise, misprints, wrapped prefixes) for longer ones. Returns a score.
 pub fn label_score(found: &str, standard: &str) -> f64 {
@@ -343,8 +444,7 @@ pub fn label_score_with(found: LabelKey, standard: LabelKey) -> f64 {
         && common_chars(found_sorted, standard_sorted)
             .is_none_or(|c| c as f64 >= threshold * fl.max(sl) as f64);
     if possible {
-        let sim = similarity(found, standard);
-        if sim >= threshold {
+        if let Some(sim) = similarity_at_least(found, standard, threshold) {
             best = sim;
         }
     }
@@ -582,6 +682,38 @@ mod tests {
         assert!(parse_number("1.属于国家秘密").is_none());
         assert!(!is_digit_run("1.属于国家秘密"));
         assert!(is_digit_run("12 3件"));
+    }
+
+    #[test]
+    fn bounded_levenshtein_agrees() {
+        let words = [
+            "",
+            "一予以公开",
+            "二部分公开区分处理的只计这一情形不计其他情形",
+            "2其他法律行政止公开",
+            "2其他法律行政法规禁止公开",
+            "半年制发件数",
+            "本年制发件数",
+            "abcdef",
+            "fedcba",
+            "本年度在门户网站发布政府信息120条其中政策文件类信息24条",
+        ];
+        for a in words {
+            for b in words {
+                let ac: Vec<char> = a.chars().collect();
+                let bc: Vec<char> = b.chars().collect();
+                let d = levenshtein(&ac, &bc);
+                for limit in 0..30 {
+                    let got = levenshtein_bounded(&ac, &bc, limit);
+                    assert_eq!(got, (d <= limit).then_some(d), "{a} / {b} / {limit}");
+                }
+                for t in [0.7, 0.75] {
+                    let s = similarity(a, b);
+                    let want = (s >= t).then_some(s);
+                    assert_eq!(similarity_at_least(a, b, t), want, "{a} / {b}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -355,6 +355,12 @@ struct Vocab {
     entries: Vec<Entry>,
     /// Index of the first entry with a given key.
     exact: FastMap<String, usize>,
+    /// Longest key in `exact`, in bytes (longer keys skip the map).
+    exact_max: usize,
+    /// Longest key of any entry, in chars: a key whose similarity with every
+    /// label is necessarily below the thresholds is longer than this
+    /// allows (see [`Vocab::classify_uncached`]).
+    max_key_len: usize,
     heading_anchors: Anchors,
     table_anchors: Anchors,
 }
@@ -431,9 +437,13 @@ impl Vocab {
                 .iter()
                 .filter(|e| !matches!(e.label, Label::Heading(_))),
         );
+        let exact_max = exact.keys().map(String::len).max().unwrap_or(0);
+        let max_key_len = entries.iter().map(|e| e.key_len).max().unwrap_or(0);
         Vocab {
             entries,
             exact,
+            exact_max,
+            max_key_len,
             heading_anchors,
             table_anchors,
         }
@@ -441,21 +451,26 @@ impl Vocab {
 
     /// Best label for a cell key, with its score.
     fn classify_uncached(&self, k: &str) -> Option<(usize, f64)> {
-        if let Some(&i) = self.exact.get(k) {
+        if let Some(i) = self.exact(k) {
             return Some((i, 1.0));
         }
-        if k.chars().count() > 120 {
+        let fl = k.chars().count();
+        // Every way to a score needs the key no longer than a label + 2 (a
+        // heading run on) or 10/7 of it (similarity ≥ 0.7 needs
+        // min/max length ≥ 0.7; a prefix is shorter than its label).
+        if fl > 120 || (fl > self.max_key_len + 2 && 7 * fl > 10 * self.max_key_len) {
             return None;
         }
         let mut best: Option<(usize, f64)> = None;
-        let fl = k.chars().count();
-        let k_sorted = crate::normalize::sorted_chars(k);
-        let found = LabelKey {
-            key: k,
-            len: fl,
-            sorted: k_sorted.as_deref(),
-        };
+        let k_sorted = std::cell::OnceCell::new();
         let score = |e: &Entry| {
+            let found = LabelKey {
+                key: k,
+                len: fl,
+                sorted: k_sorted
+                    .get_or_init(|| crate::normalize::sorted_chars(k))
+                    .as_deref(),
+            };
             label_score_with(
                 found,
                 LabelKey {
@@ -499,8 +514,16 @@ impl Vocab {
 
     /// [`Vocab::classify_uncached`], remembered per document (the same cell
     /// text is classified more than once: narrative lines, repeated labels).
+    /// The entry whose key is exactly `k`.
+    fn exact(&self, k: &str) -> Option<usize> {
+        if k.len() > self.exact_max {
+            return None;
+        }
+        self.exact.get(k).copied()
+    }
+
     fn classify<'k>(&self, cache: &mut ClassifyCache<'k>, k: &'k str) -> Option<(&Entry, f64)> {
-        if let Some(&i) = self.exact.get(k) {
+        if let Some(i) = self.exact(k) {
             return self.entries.get(i).map(|e| (e, 1.0));
         }
         let found = match cache.get(k) {
@@ -726,10 +749,12 @@ fn detect_format(keys: &Keys) -> Format {
     let mut s2021 = 0;
     if let Some(ac) = markers() {
         // Cells are separated by NUL in the buffer, so no match spans two;
-        // `seen` holds the markers already counted for the current cell.
+        // `seen` holds the markers already counted for the current cell. No
+        // marker overlaps another (see the test), so the non-overlapping
+        // search finds every occurrence.
         let mut cell_end = usize::MAX;
         let mut seen = 0u32;
-        for m in ac.find_overlapping_iter(keys.buf.as_str()) {
+        for m in ac.find_iter(keys.buf.as_str()) {
             let end = keys.buf[m.end()..].find('\0').map_or(keys.buf.len(), |e| m.end() + e);
             if end != cell_end {
                 cell_end = end;
@@ -1705,5 +1730,34 @@ fn read_rows(rows: Vec<Row<'_>>) -> ReadOutcome {
     ReadOutcome {
         report: reader.report,
         findings: reader.findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`detect_format`] counts markers with a non-overlapping search: no
+    /// marker key may contain another or end with the start of another.
+    #[test]
+    fn markers_do_not_overlap() {
+        let keys: Vec<String> = labels::MARKERS_2019
+            .iter()
+            .chain(labels::MARKERS_2021.iter())
+            .map(|m| key(m))
+            .collect();
+        for (i, a) in keys.iter().enumerate() {
+            for (j, b) in keys.iter().enumerate() {
+                if i == j {
+                    continue;
+                }
+                assert!(!a.contains(b.as_str()), "{a} contains {b}");
+                let ac: Vec<char> = a.chars().collect();
+                let bc: Vec<char> = b.chars().collect();
+                for n in 1..ac.len().min(bc.len()) {
+                    assert!(ac[ac.len() - n..] != bc[..n], "{a} runs into {b}");
+                }
+            }
+        }
     }
 }

@@ -141,13 +141,15 @@ fn r5(report: &AnnualReport, out: &mut Vec<Finding>) {
             continue;
         };
         for (field, v) in block.fields.iter().zip(vals) {
-            let loc = format!(
-                "{}/{}/{}/{}",
-                labels::TABLE_PROACTIVE,
-                block.caption,
-                r.label,
-                field.label
-            );
+            let loc = || {
+                format!(
+                    "{}/{}/{}/{}",
+                    labels::TABLE_PROACTIVE,
+                    block.caption,
+                    r.label,
+                    field.label
+                )
+            };
             let bad = match (field.kind, v) {
                 (FieldKind::Count, Value::Int(n)) => (*n < 0).then(|| n.to_string()),
                 (FieldKind::Money, Value::Text(s)) => {
@@ -167,7 +169,7 @@ fn r5(report: &AnnualReport, out: &mut Vec<Finding>) {
                 };
                 out.push(Finding::error(
                     "R5",
-                    loc,
+                    loc(),
                     format!("「{}」应为{what}，原文为{shown}", field.label),
                 ));
             }
