@@ -311,8 +311,6 @@ struct Entry {
     text: &'static str,
     key: String,
     folded: String,
-    /// `folded` as chars (explode compares char slices).
-    folded_chars: Vec<char>,
     /// Chars in `key`.
     key_len: usize,
     /// `key`'s sorted chars (see `normalize::sorted_chars`).
@@ -382,7 +380,6 @@ impl Vocab {
                 text,
                 key_len: k.chars().count(),
                 key_sorted: crate::normalize::sorted_chars(&k),
-                folded_chars: folded.chars().collect(),
                 key: k,
                 folded,
             })
@@ -725,19 +722,16 @@ fn explode_rows<'a>(rows: Vec<Row<'a>>, vocab: &Vocab) -> Vec<Row<'a>> {
 
 // ---------- format, year, agency ----------
 
-/// The format markers (keys), 2019 ones first, in one automaton.
-fn markers() -> &'static Option<aho_corasick::AhoCorasick> {
-    static MARKERS: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+/// The format markers (keys), 2019 ones first, each with its searcher.
+fn markers() -> &'static [memchr::memmem::Finder<'static>] {
+    static MARKERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
         std::sync::OnceLock::new();
     MARKERS.get_or_init(|| {
-        let keys = labels::MARKERS_2019
+        labels::MARKERS_2019
             .iter()
             .chain(labels::MARKERS_2021.iter())
-            .map(|m| key(m));
-        aho_corasick::AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(keys)
-            .ok()
+            .map(|m| memchr::memmem::Finder::new(key(m).as_bytes()).into_owned())
+            .collect()
     })
 }
 
@@ -747,24 +741,19 @@ fn detect_format(keys: &Keys) -> Format {
     let n2019 = labels::MARKERS_2019.len();
     let mut s2019 = 0;
     let mut s2021 = 0;
-    if let Some(ac) = markers() {
+    let buf = keys.buf.as_bytes();
+    for (id, finder) in markers().iter().enumerate() {
         // Cells are separated by NUL in the buffer, so no match spans two;
-        // `seen` holds the markers already counted for the current cell. No
-        // marker overlaps another (see the test), so the non-overlapping
-        // search finds every occurrence.
-        let mut cell_end = usize::MAX;
-        let mut seen = 0u32;
-        for m in ac.find_iter(keys.buf.as_str()) {
-            let end = keys.buf[m.end()..].find('\0').map_or(keys.buf.len(), |e| m.end() + e);
-            if end != cell_end {
-                cell_end = end;
-                seen = 0;
-            }
-            let id = m.pattern().as_usize();
-            if seen & (1 << id) != 0 {
+        // a cell counts once however often it holds the marker.
+        let mut counted_to = 0;
+        let mut from = 0;
+        while let Some(p) = buf.get(from..).and_then(|b| finder.find(b)) {
+            let at = from + p;
+            from = at + finder.needle().len().max(1);
+            if at < counted_to {
                 continue;
             }
-            seen |= 1 << id;
+            counted_to = memchr::memchr(0, buf.get(at..).unwrap_or(&[])).map_or(buf.len(), |e| at + e);
             if id < n2019 {
                 s2019 += 1;
             } else {
@@ -947,37 +936,60 @@ enum Tok<'r> {
     RowEnd { multi: bool },
 }
 
-fn row_tokens<'r>(row: &'r Row, ri: usize, keys: &'r Keys, out: &mut Vec<Tok<'r>>) {
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    enum Kind {
-        Empty,
-        Blank,
-        Value,
-        Text,
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Empty,
+    Blank,
+    Value,
+    Text,
+}
+
+/// The kind of a cell, `None` for a page footer.
+fn cell_kind(c: &str) -> Option<Kind> {
+    // Fast paths, same answers: plain digits are a value; a cell whose first
+    // non-blank folded char is a CJK ideograph other than 第 (page footers)
+    // and 无 (a blank marker) is text (footers, blank markers and numbers
+    // all start with a digit, a sign, a mark or one of those two).
+    if !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Kind::Value);
     }
-    let is_value = |c: &str| {
-        (!c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()))
-            || parse_number(c).is_some()
-            || is_digit_run(c)
-    };
-    let cells: Vec<(&str, usize, Kind)> = row
-        .cells
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !is_page_footer(c))
-        .map(|(ci, c)| {
-            let kind = if c.trim().is_empty() {
-                Kind::Empty
-            } else if is_blank_marker(c) {
-                Kind::Blank
-            } else if is_value(c) {
-                Kind::Value
-            } else {
-                Kind::Text
-            };
-            (c.as_ref(), ci, kind)
-        })
-        .collect();
+    let first = c
+        .chars()
+        .map(crate::normalize::fold_char)
+        .find(|x| !x.is_whitespace());
+    if let Some(f) = first {
+        if matches!(f, '\u{3400}'..='\u{9FFF}') && f != '第' && f != '无' {
+            return Some(Kind::Text);
+        }
+    }
+    if is_page_footer(c) {
+        return None;
+    }
+    Some(if c.trim().is_empty() {
+        Kind::Empty
+    } else if is_blank_marker(c) {
+        Kind::Blank
+    } else if parse_number(c).is_some() || is_digit_run(c) {
+        Kind::Value
+    } else {
+        Kind::Text
+    })
+}
+
+/// The tokens of a row; `cells` is a reused buffer.
+fn row_tokens<'r>(
+    row: &'r Row,
+    ri: usize,
+    keys: &'r Keys,
+    cells: &mut Vec<(&'r str, usize, Kind)>,
+    out: &mut Vec<Tok<'r>>,
+) {
+    cells.clear();
+    for (ci, c) in row.cells.iter().enumerate() {
+        if let Some(kind) = cell_kind(c) {
+            cells.push((c.as_ref(), ci, kind));
+        }
+    }
     let last_text = cells.iter().rposition(|(_, _, k)| *k == Kind::Text);
     let after = last_text.map(|p| p + 1).unwrap_or(0);
     let has_num_after = cells.iter().skip(after).any(|(_, _, k)| *k == Kind::Value);
@@ -1706,8 +1718,9 @@ fn read_rows(rows: Vec<Row<'_>>) -> ReadOutcome {
 
     // Tables.
     let mut toks = Vec::new();
+    let mut cells = Vec::new();
     for (ri, row) in rows.iter().enumerate() {
-        row_tokens(row, ri, &keys, &mut toks);
+        row_tokens(row, ri, &keys, &mut cells, &mut toks);
     }
     for t in toks {
         match t {
@@ -1730,34 +1743,5 @@ fn read_rows(rows: Vec<Row<'_>>) -> ReadOutcome {
     ReadOutcome {
         report: reader.report,
         findings: reader.findings,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// [`detect_format`] counts markers with a non-overlapping search: no
-    /// marker key may contain another or end with the start of another.
-    #[test]
-    fn markers_do_not_overlap() {
-        let keys: Vec<String> = labels::MARKERS_2019
-            .iter()
-            .chain(labels::MARKERS_2021.iter())
-            .map(|m| key(m))
-            .collect();
-        for (i, a) in keys.iter().enumerate() {
-            for (j, b) in keys.iter().enumerate() {
-                if i == j {
-                    continue;
-                }
-                assert!(!a.contains(b.as_str()), "{a} contains {b}");
-                let ac: Vec<char> = a.chars().collect();
-                let bc: Vec<char> = b.chars().collect();
-                for n in 1..ac.len().min(bc.len()) {
-                    assert!(ac[ac.len() - n..] != bc[..n], "{a} runs into {b}");
-                }
-            }
-        }
     }
 }
