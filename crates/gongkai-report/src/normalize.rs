@@ -49,12 +49,12 @@ const fn decode<const N: usize>(b: &[u8]) -> [u32; N] {
     out
 }
 
-const TRADITIONAL_DECODED: [u32; TRADITIONAL_CHARS] = decode(TRADITIONAL.as_bytes());
+static TRADITIONAL_DECODED: [u32; TRADITIONAL_CHARS] = decode(TRADITIONAL.as_bytes());
 
 /// A bitset of the BMP marking the traditional characters of
 /// [`TRADITIONAL`] (most CJK text never reaches the table), built at
 /// compile time.
-const TRADITIONAL_PRESENT: [u64; 1024] = {
+static TRADITIONAL_PRESENT: [u64; 1024] = {
     let mut bits = [0u64; 1024];
     let mut k = 0;
     while k + 1 < TRADITIONAL_CHARS {

@@ -229,7 +229,7 @@ fn text_rows(text: &str) -> Vec<Row<'_>> {
     let mut b = RowBuilder::default();
     let mut rest = text;
     while !rest.is_empty() {
-        let (line, next) = match rest.find(['\n', '\r']) {
+        let (line, next) = match memchr::memchr2(b'\n', b'\r', rest.as_bytes()) {
             Some(i) => {
                 let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
                 (&rest[..i], &rest[i + skip..])
@@ -544,8 +544,9 @@ struct Anchors {
     folded: FastSet<String>,
     /// Some anchor is all ASCII (else an ASCII cell holds none).
     ascii: bool,
-    /// Folded anchors that fold to themselves: a cell spelled exactly so is
-    /// one whole anchor, which [`explode`] leaves alone.
+    /// Folded anchors that fold to themselves, and the labels as written: a
+    /// cell spelled exactly so is one whole anchor, which [`explode`] leaves
+    /// alone.
     whole: FastSet<String>,
 }
 
@@ -560,6 +561,8 @@ impl Anchors {
             if fold(&e.folded) == e.folded {
                 whole.insert(e.folded.clone());
             }
+            // The label as written folds to the anchor: one whole anchor too.
+            whole.insert(e.text.to_string());
             folded.insert(e.folded.clone());
             if !e.folded.is_empty() && !patterns.contains(&e.folded) {
                 patterns.push(e.folded.clone());
