@@ -42,12 +42,58 @@ struct Row<'a> {
     title: bool,
 }
 
+/// `s.trim()`, answered from the first and last bytes when neither end can
+/// be whitespace (ASCII other than whitespace, or a lead byte no whitespace
+/// char has).
+fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let plain = |x: u8| {
+        (x.is_ascii() && !x.is_ascii_whitespace() && x != 0x0B)
+            || (x >= 0xC3 && !matches!(x, 0xE1..=0xE3))
+    };
+    match (b.first(), b.last()) {
+        (None, _) => s,
+        // The last byte of a multi-byte char is a continuation byte: look
+        // at the lead byte of the last char.
+        (Some(&f), Some(&l)) if plain(f) && (l.is_ascii() && plain(l)) => s,
+        (Some(&f), Some(_)) if plain(f) => {
+            let lead = s.chars().next_back().map(|c| {
+                let mut buf = [0u8; 4];
+                c.encode_utf8(&mut buf);
+                buf[0]
+            });
+            if lead.is_some_and(plain) {
+                s
+            } else {
+                s.trim()
+            }
+        }
+        _ => s.trim(),
+    }
+}
+
+/// Does `t` hold a full-width bar (｜, bytes EF BD 9C)?
+fn has_fullwidth_bar(t: &str) -> bool {
+    let b = t.as_bytes();
+    memchr::memchr_iter(0xEF, b).any(|i| b.get(i + 1..i + 3) == Some(&[0xBD, 0x9C]))
+}
+
+/// `t.chars().any(char::is_whitespace)`, from the bytes unless a byte that
+/// can start a whitespace char occurs.
+fn has_whitespace(t: &str) -> bool {
+    let b = t.as_bytes();
+    let maybe = b
+        .iter()
+        .any(|&x| x.is_ascii_whitespace() || x == 0x0B || matches!(x, 0xC2 | 0xE1..=0xE3));
+    maybe && t.chars().any(char::is_whitespace)
+}
+
 fn split_line(line: &str) -> Vec<Cow<'_, str>> {
-    let t = line.trim();
+    let t = trim(line);
     if t.is_empty() {
         return Vec::new();
     }
-    if t.contains('|') || t.contains('｜') {
+    if memchr::memchr(b'|', t.as_bytes()).is_some() || has_fullwidth_bar(t) {
         let separator_row = t
             .chars()
             .all(|c| matches!(c, '|' | '｜' | '-' | ':' | ' ' | '\t' | '—'));
@@ -56,7 +102,7 @@ fn split_line(line: &str) -> Vec<Cow<'_, str>> {
         }
         let mut cells: Vec<Cow<str>> = t
             .split(['|', '｜'])
-            .map(|c| Cow::Borrowed(c.trim()))
+            .map(|c| Cow::Borrowed(trim(c)))
             .collect();
         if t.starts_with(['|', '｜']) && cells.first().is_some_and(|c| c.is_empty()) {
             cells.remove(0);
@@ -66,14 +112,14 @@ fn split_line(line: &str) -> Vec<Cow<'_, str>> {
         }
         return cells;
     }
-    if t.contains('\t') {
-        let mut cells = Vec::with_capacity(t.bytes().filter(|&b| b == b'\t').count() + 1);
-        cells.extend(t.split('\t').map(|c| Cow::Borrowed(c.trim())));
+    if memchr::memchr(b'\t', t.as_bytes()).is_some() {
+        let mut cells = Vec::with_capacity(memchr::memchr_iter(b'\t', t.as_bytes()).count() + 1);
+        cells.extend(t.split('\t').map(|c| Cow::Borrowed(trim(c))));
         return cells;
     }
     // pdftotext -layout: columns separated by runs of two or more spaces
     // (or one ideographic space); a single space is kept as ' '.
-    if !t.chars().any(char::is_whitespace) {
+    if !has_whitespace(t) {
         return vec![Cow::Borrowed(t)];
     }
     let mut cells = Vec::new();
@@ -153,7 +199,7 @@ impl<'a> RowBuilder<'a> {
         if line.starts_with('\t') {
             self.group
                 .get_or_insert_with(Vec::new)
-                .push(Cow::Borrowed(line.trim()));
+                .push(Cow::Borrowed(trim(line)));
             return;
         }
         self.flush();
@@ -1746,5 +1792,39 @@ fn read_rows(rows: Vec<Row<'_>>) -> ReadOutcome {
     ReadOutcome {
         report: reader.report,
         findings: reader.findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_text_helpers_agree() {
+        let samples = [
+            "",
+            " ",
+            "\t",
+            "abc",
+            " abc ",
+            "\u{3000}规章\u{3000}",
+            "规章",
+            "规章 ",
+            "规章\u{a0}",
+            "\u{85}x",
+            "x\u{2028}",
+            "（一）予以公开",
+            "a｜b",
+            "a|b",
+            "ａ\u{200b}",
+            "\u{b}x\u{c}",
+            "é",
+            "é ",
+        ];
+        for s in samples {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+            assert_eq!(has_whitespace(s), s.chars().any(char::is_whitespace), "{s:?}");
+            assert_eq!(has_fullwidth_bar(s), s.contains('｜'), "{s:?}");
+        }
     }
 }
