@@ -132,10 +132,7 @@ fn bench(c: &mut Criterion) {
             out.findings
         );
         let text = gongkai_docs::decode_text(r).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            format!("{:?}", read_report_text(&text)),
-            format!("{out:?}")
-        );
+        assert_eq!(format!("{:?}", read_report_text(&text)), format!("{out:?}"));
     }
     for (name, throughput) in [
         ("reports", Throughput::Elements(reports.len() as u64)),

@@ -13,9 +13,10 @@
 //!
 //! - `AMBIGUOUS`: digits printed run together (`640020470`) that the table's
 //!   own sums (R2, R3, R4) cannot split in exactly one way, for example
-//!   table 二 which has no sums. The message gives the printed digits, how
-//!   many splits fit and the split that was read; a clerk should check the
-//!   source. Consumers that only know the ids of `report-json.md` can treat
+//!   table 二 which has no sums (there a split must only fit each column's
+//!   format and keep 上一年项目数量 + 本年增/减 ≥ 0). The message gives the
+//!   printed digits, how many splits fit, the candidates (table 二) and the
+//!   split that was read, provisionally; a clerk should check the source. Consumers that only know the ids of `report-json.md` can treat
 //!   it like any other warning.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 

@@ -372,7 +372,10 @@ fn levenshtein_bounded(a: &[char], b: &[char], limit: usize) -> Option<usize> {
         let mut row_min = cur[lo - 1];
         for j in lo..=hi {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let v = (prev[j - 1] + cost).min(prev[j] + 1).min(cur[j - 1] + 1).min(big);
+            let v = (prev[j - 1] + cost)
+                .min(prev[j] + 1)
+                .min(cur[j - 1] + 1)
+                .min(big);
             cur[j] = v;
             row_min = row_min.min(v);
         }

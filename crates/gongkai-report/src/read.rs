@@ -659,7 +659,9 @@ fn explode<'c>(
             return x;
         }
         let chars = folded.get(..x).map_or(0, |f| f.chars().count());
-        cell.char_indices().nth(chars).map_or(cell.len(), |(b, _)| b)
+        cell.char_indices()
+            .nth(chars)
+            .map_or(cell.len(), |(b, _)| b)
     };
     let piece = |a: usize, b: usize| -> Cow<'c, str> {
         let (x, y) = (to_cell(a), to_cell(b));
@@ -802,7 +804,8 @@ fn detect_format(keys: &Keys) -> Format {
             if at < counted_to {
                 continue;
             }
-            counted_to = memchr::memchr(0, buf.get(at..).unwrap_or(&[])).map_or(buf.len(), |e| at + e);
+            counted_to =
+                memchr::memchr(0, buf.get(at..).unwrap_or(&[])).map_or(buf.len(), |e| at + e);
             if id < n2019 {
                 s2019 += 1;
             } else {
@@ -982,7 +985,9 @@ enum Tok<'r> {
     Text(&'r str, &'r str),
     Num(&'r str),
     Blank,
-    RowEnd { multi: bool },
+    RowEnd {
+        multi: bool,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1170,8 +1175,8 @@ impl<'a, 'r> Reader<'a, 'r> {
                     let expected = own
                         .iter()
                         .max_by(|a, b| {
-                            crate::normalize::similarity(&k, &key(a))
-                                .total_cmp(&crate::normalize::similarity(&k, &key(b)))
+                            crate::normalize::similarity(k, &key(a))
+                                .total_cmp(&crate::normalize::similarity(k, &key(b)))
                         })
                         .copied()
                         .unwrap_or(text);
@@ -1336,7 +1341,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                         expanded.push(Tok::Num(p));
                     }
                 }
-                other => expanded.push((*other).clone()),
+                other => expanded.push(**other),
             }
         }
         if expanded.len() == n
@@ -1423,22 +1428,32 @@ impl<'a, 'r> Reader<'a, 'r> {
                 vals
             }
             Cells::Run(s) => match split::split_proactive(&s, fields) {
-                Some((vals, n)) => {
-                    if n > 1 {
-                        let shown: Vec<String> = vals.iter().map(Value::display).collect();
+                Some(split) => {
+                    if split.count > 1 {
+                        let show = |v: &[Value]| {
+                            v.iter().map(Value::display).collect::<Vec<_>>().join("/")
+                        };
+                        let mut listed: Vec<String> =
+                            split.candidates.iter().map(|c| show(c)).collect::<Vec<_>>();
+                        if split.count > split.candidates.len() {
+                            if let Some(last) = listed.last_mut() {
+                                last.push_str("……");
+                            }
+                        }
                         self.findings.push(Finding::warning(
                             "AMBIGUOUS",
                             location_pro(self.format, idx, None),
                             format!(
-                                "「{}」的数字连在一起（{}），表内没有可据以拆分的勾稽关系，共有{}种拆法，暂按{}读取，请核对原文",
+                                "「{}」的数字连在一起（{}），表二没有可据以拆分的合计关系，共有{}种拆法符合各栏格式（{}），暂按{}读取，请核对原文",
                                 spec.label,
                                 s.trim(),
-                                n,
-                                shown.join("/")
+                                split.count,
+                                listed.join("、"),
+                                show(&split.values)
                             ),
                         ));
                     }
-                    vals
+                    split.values
                 }
                 None => return,
             },
@@ -1823,7 +1838,11 @@ mod tests {
         ];
         for s in samples {
             assert_eq!(trim(s), s.trim(), "{s:?}");
-            assert_eq!(has_whitespace(s), s.chars().any(char::is_whitespace), "{s:?}");
+            assert_eq!(
+                has_whitespace(s),
+                s.chars().any(char::is_whitespace),
+                "{s:?}"
+            );
             assert_eq!(has_fullwidth_bar(s), s.contains('｜'), "{s:?}");
         }
     }

@@ -1,9 +1,14 @@
 //! Splitting numbers printed without separators (`640020470`) into cells.
 //!
 //! Table 三 rows are split by their own sums (R3 per row, then R1/R2 across
-//! rows, see `read.rs`); table 四 by R4; table 二 has no sums, so its splits
-//! are ranked by plausibility and always reported as ambiguous when more than
-//! one exists.
+//! rows, see `read.rs`); table 四 by R4. Table 二 has no sums in either
+//! format (its only relations, R6/R7, are with last year's report): a run is
+//! split into every sequence of cells valid for the block's fields (R5: counts
+//! non-negative integers without leading zeros, only 本年增/减 negative, only
+//! amounts with decimals) that also keeps 上一年项目数量 + 本年增/减 ≥ 0 (the
+//! number of items cannot become negative). One such split is the reading;
+//! several are reported AMBIGUOUS with the candidates, and the one read is
+//! provisional, chosen by [`rank`]'s documented preferences.
 
 use crate::labels::{FieldKind, FieldSpec};
 use crate::model::Value;
@@ -237,58 +242,124 @@ fn int_len(p: &str) -> i64 {
         .count() as i64
 }
 
-/// Plausibility rank of a table 二 split (lower is better). Table 二 has no
-/// sums, so this encodes what such rows usually look like: 本年新制作 equal to
-/// 本年新公开, a zero 本年增/减, cells of similar length, a small change.
+/// The number at the start of a piece (sign, digits, decimals), and the
+/// factor of its unit to 元 (万元 → 10,000).
+fn piece_number(p: &str) -> Option<(f64, f64)> {
+    let end = p
+        .char_indices()
+        .find(|(i, c)| !(c.is_ascii_digit() || *c == '.' || (*i == 0 && *c == '-')))
+        .map_or(p.len(), |(i, _)| i);
+    let n: f64 = p.get(..end)?.parse().ok()?;
+    let unit = if p.get(end..).is_some_and(|u| u.starts_with("万")) {
+        10_000.0
+    } else {
+        1.0
+    };
+    Some((n, unit))
+}
+
+/// Is a split consistent with the block's own relations? 上一年项目数量 +
+/// 本年增/减 is this year's number of items, which cannot be negative.
+fn consistent(pieces: &[String], fields: &[FieldSpec]) -> bool {
+    for (i, f) in fields.iter().enumerate() {
+        if f.kind != FieldKind::Change || i == 0 {
+            continue;
+        }
+        let (Some(prev), Some(change)) = (pieces.get(i - 1), pieces.get(i)) else {
+            continue;
+        };
+        if let (Ok(p), Ok(c)) = (prev.parse::<i64>(), change.parse::<i64>()) {
+            if p.checked_add(c).is_none_or(|n| n < 0) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Preference among the valid splits of a table 二 run (lower is better).
+/// Table 二 has no sums, so these are priors about what such rows usually
+/// hold, by the meaning of the block's fields, not facts; a run with more
+/// than one valid split is always reported AMBIGUOUS:
+/// - 上一年项目数量 / 本年增/减 (/ 处理决定数量): an unchanged list of items
+///   (本年增/减 = 0) when the other cells agree in length within one digit;
+///   then cells of similar length; then the smaller change;
+/// - 本年新制作数量 / 本年新公开数量 / 对外公开总数量: what was made was
+///   published (新制作 = 新公开), the total is at least this year's; then
+///   similar lengths;
+/// - 本年制发件数 / 本年废止件数 / 现行有效件数: the documents in force
+///   include this year's; then similar lengths; then fewer repealed;
+/// - 采购项目数量 / 采购总金额: an average amount per item nearest 10^5.5 元
+///   (about 316,000 元, the middle of the usual range of a government
+///   procurement item), the amount's unit taken into account;
+/// - otherwise: cells of similar length.
 fn rank(pieces: &[String], fields: &[FieldSpec]) -> Vec<i64> {
     let lens: Vec<i64> = pieces.iter().map(|p| int_len(p)).collect();
-    let range = lens.iter().max().unwrap_or(&0) - lens.iter().min().unwrap_or(&0);
+    let spread = |skip: Option<usize>| -> i64 {
+        let l: Vec<i64> = lens
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != skip)
+            .map(|(_, l)| *l)
+            .collect();
+        l.iter().max().unwrap_or(&0) - l.iter().min().unwrap_or(&0)
+    };
     let num = |i: usize| -> i64 {
         pieces
             .get(i)
-            .and_then(|p| {
-                p.trim_end_matches(|c: char| !c.is_ascii_digit())
-                    .parse::<f64>()
-                    .ok()
-            })
-            .map(|f| f.abs() as i64)
+            .and_then(|p| piece_number(p))
+            .map(|(n, _)| n.abs() as i64)
             .unwrap_or(0)
     };
+    let keys: Vec<&str> = fields.iter().map(|f| f.key).collect();
     if let Some(ci) = fields.iter().position(|f| f.kind == FieldKind::Change) {
         let change_zero = pieces.get(ci).is_some_and(|p| p == "0");
-        let others: Vec<i64> = lens
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != ci)
-            .map(|(_, l)| *l)
-            .collect();
-        let other_range = others.iter().max().unwrap_or(&0) - others.iter().min().unwrap_or(&0);
-        let zero_ok = change_zero && (fields.len() == 2 || other_range <= 1);
-        return vec![i64::from(!zero_ok), range, num(ci)];
+        let zero_ok = change_zero && (fields.len() == 2 || spread(Some(ci)) <= 1);
+        return vec![i64::from(!zero_ok), spread(None), num(ci)];
     }
-    if fields.last().is_some_and(|f| f.kind == FieldKind::Text) {
-        let total: i64 = lens.iter().sum();
-        let want = ((total as f64) / 3.6).round().max(1.0) as i64;
-        return vec![(lens.first().copied().unwrap_or(0) - want).abs()];
+    match keys.as_slice() {
+        ["newly_made", "newly_published", "total_published"] => {
+            let (a, b, c) = (num(0), num(1), num(2));
+            vec![i64::from(a != b), i64::from(c < b), spread(None), b]
+        }
+        ["issued", "repealed", "in_force"] => {
+            let (a, b, c) = (num(0), num(1), num(2));
+            vec![i64::from(c < a), spread(None), b]
+        }
+        ["items", "amount"] => {
+            let items = num(0);
+            let per_item = pieces
+                .get(1)
+                .and_then(|p| piece_number(p))
+                .map(|(n, unit)| n * unit)
+                .filter(|_| items > 0)
+                .map(|amount| amount / items as f64);
+            let distance = match per_item {
+                Some(a) if a > 0.0 => ((a.log10() - 5.5).abs() * 1000.0) as i64,
+                _ => i64::MAX / 2,
+            };
+            vec![distance, lens.first().copied().unwrap_or(0)]
+        }
+        _ => vec![spread(None), num(1)],
     }
-    if fields.len() == 3 && fields.iter().all(|f| f.kind == FieldKind::Count) {
-        let (a, b, c) = (num(0), num(1), num(2));
-        return vec![i64::from(a != b), i64::from(c < b), range, b];
-    }
-    vec![range, num(1)]
 }
 
-/// Split a table 二 run into its fields. Returns the chosen values and the
-/// number of valid splits (more than one = ambiguous).
-pub fn split_proactive(text: &str, fields: &[FieldSpec]) -> Option<(Vec<Value>, usize)> {
-    let s: String = fold(text)
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != ',')
-        .collect();
-    let cands = proactive_candidates(&s, fields);
-    let n = cands.len();
-    let best = cands.into_iter().min_by_key(|p| rank(p, fields))?;
-    let values = best
+/// How a table 二 run was split.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProactiveSplit {
+    /// The split read (the only one, or the preferred of several).
+    pub values: Vec<Value>,
+    /// The valid splits, preferred first, at most [`SHOWN_CANDIDATES`].
+    pub candidates: Vec<Vec<Value>>,
+    /// How many valid splits there are (more than one = ambiguous).
+    pub count: usize,
+}
+
+/// Candidates kept for the AMBIGUOUS message.
+pub const SHOWN_CANDIDATES: usize = 6;
+
+fn values_of(pieces: &[String], fields: &[FieldSpec]) -> Vec<Value> {
+    pieces
         .iter()
         .zip(fields)
         .map(|(p, f)| match f.kind {
@@ -297,8 +368,34 @@ pub fn split_proactive(text: &str, fields: &[FieldSpec]) -> Option<(Vec<Value>, 
             }
             FieldKind::Money | FieldKind::Text => Value::Text(p.clone()),
         })
+        .collect()
+}
+
+/// Split a table 二 run into its fields (see the module documentation).
+pub fn split_proactive(text: &str, fields: &[FieldSpec]) -> Option<ProactiveSplit> {
+    let s: String = fold(text)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ',')
         .collect();
-    Some((values, n))
+    let mut cands: Vec<(Vec<i64>, Vec<String>)> = proactive_candidates(&s, fields)
+        .into_iter()
+        .filter(|p| consistent(p, fields))
+        .map(|p| (rank(&p, fields), p))
+        .collect();
+    // Stable: equal preferences keep the order of enumeration.
+    cands.sort_by(|a, b| a.0.cmp(&b.0));
+    let count = cands.len();
+    let candidates: Vec<Vec<Value>> = cands
+        .iter()
+        .take(SHOWN_CANDIDATES)
+        .map(|(_, p)| values_of(p, fields))
+        .collect();
+    let values = candidates.first()?.clone();
+    Some(ProactiveSplit {
+        values,
+        candidates,
+        count,
+    })
 }
 
 #[cfg(test)]
@@ -333,7 +430,7 @@ mod tests {
         let docs = PROACTIVE_2019[0].fields;
         let fees = PROACTIVE_2019[3].fields;
         let proc = PROACTIVE_2019[4].fields;
-        let get = |t: &str, f| split_proactive(t, f).map(|(v, _)| ints(&v));
+        let get = |t: &str, f| split_proactive(t, f).map(|s| ints(&s.values));
         assert_eq!(get("4520300", items).unwrap(), ["452", "0", "300"]);
         assert_eq!(get("71812", items).unwrap(), ["71", "8", "12"]);
         assert_eq!(get("5120-33420", items).unwrap(), ["5120", "-33", "420"]);
@@ -348,6 +445,31 @@ mod tests {
             get("000", PROACTIVE_2021[0].fields).map(|v| v.len()),
             Some(3)
         );
-        assert_eq!(split_proactive("000", docs).map(|(_, n)| n), Some(1));
+        assert_eq!(split_proactive("000", docs).map(|s| s.count), Some(1));
+    }
+
+    #[test]
+    fn proactive_relations_and_candidates() {
+        let items = PROACTIVE_2019[1].fields;
+        let fees = PROACTIVE_2019[3].fields;
+        let procurement = PROACTIVE_2019[4].fields;
+        // 上一年项目数量 + 本年增/减 cannot be negative: 5-12 is not 5 / -12.
+        assert!(split_proactive("5-12", fees).is_none());
+        // "3-18" has one valid split for the 2 fields... and it is negative.
+        assert!(split_proactive("3-18", fees).is_none());
+        let one = split_proactive("20-18", fees).map(|s| (ints(&s.values), s.count));
+        assert_eq!(one, Some((vec!["20".to_string(), "-18".to_string()], 1)));
+        // Every candidate is listed, preferred first, the reading among them.
+        let s = split_proactive("3960181", items).expect("valid splits");
+        assert!(s.count > 1);
+        assert_eq!(ints(&s.values), ["396", "0", "181"]);
+        assert_eq!(s.candidates.first(), Some(&s.values));
+        assert!(s.candidates.len() <= SHOWN_CANDIDATES);
+        assert!(s.candidates.iter().any(|c| ints(c) == ["39", "60", "181"]));
+        // The average per item is compared in 元, the amount's unit counts.
+        let wan = split_proactive("127950.5万元", procurement).map(|s| ints(&s.values));
+        assert_eq!(wan, Some(vec!["127".to_string(), "950.5万元".to_string()]));
+        let yuan = split_proactive("127950.5元", procurement).map(|s| ints(&s.values));
+        assert_eq!(yuan, Some(vec!["1".to_string(), "27950.5元".to_string()]));
     }
 }

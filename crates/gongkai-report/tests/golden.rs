@@ -83,6 +83,76 @@ fn run_together_2019_split_by_sums() {
     assert_eq!(errors, ["R2"], "{:#?}", out.findings);
 }
 
+/// Table 二 of the 2019 format run together (crawled page text): rows whose
+/// only split keeps 上一年项目数量 + 本年增/减 ≥ 0 are read without a warning;
+/// rows with several valid splits are read provisionally and reported
+/// AMBIGUOUS with their candidates.
+#[test]
+fn run_together_2019_table_two_relations_and_candidates() {
+    let out = read("runtogether-table2-2019.txt");
+    let r = &out.report;
+    assert_eq!(r.format, Format::F2019);
+    assert_eq!(r.year, Some(2019));
+    let row = |key: &str| -> Vec<String> {
+        r.proactive_row(key)
+            .unwrap_or_else(|| panic!("{key}: {:#?}", out.findings))
+            .iter()
+            .map(Value::display)
+            .collect()
+    };
+    assert_eq!(row("rules"), ["0", "0", "0"]);
+    assert_eq!(row("normative_documents"), ["5", "5", "10"]);
+    // Solved by the relation: 40-4013 is 40/-40/13 (40/-401/3 would leave
+    // -361 items; 40/-4/013 has a leading zero).
+    assert_eq!(row("licensing"), ["40", "-40", "13"]);
+    assert_eq!(row("other_services"), ["0", "0", "0"]);
+    // 9-120: 9/-12/0 would leave -3 items.
+    assert_eq!(row("penalty"), ["9", "-1", "20"]);
+    assert_eq!(row("enforcement"), ["3", "-3", "0"]);
+    assert_eq!(row("administrative_fees"), ["12", "3"]);
+    assert_eq!(row("procurement"), ["8", "240000.00元"]);
+    let ambiguous: Vec<&str> = out
+        .findings
+        .iter()
+        .filter(|f| f.rule == "AMBIGUOUS")
+        .map(|f| f.location.as_str())
+        .collect();
+    assert_eq!(
+        ambiguous,
+        [
+            "二/第二十条第（一）项/规范性文件",
+            "二/第二十条第（八）项/行政事业性收费",
+            "二/第二十条第（九）项/政府集中采购",
+        ],
+        "{:#?}",
+        out.findings
+    );
+    let documents = out
+        .findings
+        .iter()
+        .find(|f| f.rule == "AMBIGUOUS")
+        .map(|f| f.message.as_str())
+        .unwrap_or("");
+    // Every valid split is listed, the one read first.
+    for candidate in [
+        "（5/5/10、",
+        "5/51/0",
+        "55/1/0",
+        "共有3种",
+        "暂按5/5/10读取",
+    ] {
+        assert!(documents.contains(candidate), "{documents}");
+    }
+    // Tables 三 and 四 are split by their sums and consistent.
+    assert_eq!(r.application_row("new"), Some(&[3, 0, 0, 0, 0, 1, 4]));
+    assert_eq!(r.application_row("disclosed"), Some(&[2, 0, 0, 0, 0, 1, 3]));
+    assert!(
+        !gongkai_report::has_errors(&out.findings),
+        "{:#?}",
+        out.findings
+    );
+}
+
 // ---------- one fixture per layout, each asserting the exact model ----------
 
 use gongkai_report::labels;
@@ -444,4 +514,32 @@ fn docx_with_merged_cells_blank_and_dash_cells() {
         "{:#?}",
         out.findings
     );
+}
+
+/// The text path (`read_report_text`, no `Doc`) reads every text fixture
+/// exactly as `gongkai_docs::read_text` + `read_report` does.
+#[test]
+fn text_path_reads_as_the_doc_path() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{e}")) {
+        let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+        if !matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("txt" | "md")
+        ) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
+        let doc = gongkai_docs::read_text(&bytes).unwrap_or_else(|e| panic!("{e}"));
+        let text = gongkai_docs::decode_text(&bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            format!("{:?}", gongkai_report::read_report_text(&text)),
+            format!("{:?}", read_report(&doc)),
+            "{}",
+            path.display()
+        );
+        seen += 1;
+    }
+    assert!(seen >= 8, "{seen} text fixtures");
 }
