@@ -555,8 +555,6 @@ impl Vocab {
         best
     }
 
-    /// [`Vocab::classify_uncached`], remembered per document (the same cell
-    /// text is classified more than once: narrative lines, repeated labels).
     /// The entry whose key is exactly `k`.
     fn exact(&self, k: &str) -> Option<usize> {
         if k.len() > self.exact_max {
@@ -565,6 +563,8 @@ impl Vocab {
         self.exact.get(k).copied()
     }
 
+    /// [`Vocab::classify_uncached`], remembered per document (the same cell
+    /// text is classified more than once: narrative lines, repeated labels).
     fn classify<'k>(&self, cache: &mut ClassifyCache<'k>, k: &'k str) -> Option<(&Entry, f64)> {
         if let Some(i) = self.exact(k) {
             return self.entries.get(i).map(|e| (e, 1.0));
