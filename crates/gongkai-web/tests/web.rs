@@ -248,8 +248,16 @@ type RouteCase = (Method, String, Vec<(&'static str, String)>);
 fn staff_routes(user_id: i64) -> Vec<RouteCase> {
     vec![
         (Method::GET, "/admin/agencies/{a}".into(), vec![]),
-        (Method::GET, "/admin/agencies/{a}/applications".into(), vec![]),
-        (Method::GET, "/admin/agencies/{a}/applications/new".into(), vec![]),
+        (
+            Method::GET,
+            "/admin/agencies/{a}/applications".into(),
+            vec![],
+        ),
+        (
+            Method::GET,
+            "/admin/agencies/{a}/applications/new".into(),
+            vec![],
+        ),
         (Method::GET, "/admin/agencies/{a}/dashboard".into(), vec![]),
         (
             Method::POST,

@@ -273,6 +273,14 @@ pub async fn agency_dashboard_get(
             class: if d.answered_late > 0 { "overdue" } else { "" },
         },
     ];
+    let mut figures = figures;
+    if d.unreadable > 0 {
+        figures.push(Figure {
+            label: "期限无法计算（工作日历未覆盖，请导入该年度日历）",
+            value: d.unreadable,
+            class: "overdue",
+        });
+    }
     let names: std::collections::HashMap<i64, String> = loaded
         .rows
         .iter()
