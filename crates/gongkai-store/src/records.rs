@@ -10,12 +10,16 @@
 //! public and read by agency.
 //!
 //! # The lock
-//! Publishing year Y locks it: a change to a statistics row, proposal row or
+//! Submitting year Y's report locks the year (so that what the supervisor
+//! accepts is what gets published); returning it unlocks it, publishing
+//! keeps it locked. While locked, a change to a statistics row, proposal row or
 //! training of Y, or to a case that counts in Y (filed on or before 31
 //! December Y and not decided before 1 January Y), is refused with
 //! `year_locked` until an admin unlocks Y with a reason. The unlock is
-//! audited, puts the report back to draft and flags the published version as
-//! stale until the next publication (version N+1).
+//! audited, puts the report back to draft and, when a version was already
+//! published, flags it as stale until the next publication (version N+1).
+//! Applications (table 三) are not locked: an application registered late
+//! with a receipt date in Y changes the next computation of Y.
 //!
 //! # 纠正 reopens the application
 //! The application clock ends with the answer and admits no later events,
@@ -308,7 +312,7 @@ fn refuse_locked(locked: &[i32], first: i32, last: i32) -> Result<()> {
         return Err(rejected(
             "year_locked",
             format!(
-                "{y}年度报告已发布，该年度的记录已锁定；如需更改，请由机关管理员填写理由解锁该年度后再改（解锁后已发布的报告将标为“待更新”）"
+                "{y}年度报告已报送上级或已发布，该年度的记录已锁定；如需更改，请等待上级退回，或由机关管理员填写理由解锁该年度后再改（已发布的报告解锁后将标为“待更新”）"
             ),
         ));
     }
@@ -1236,6 +1240,12 @@ impl Store {
             &now,
         )
         .await?;
+        // What the supervisor reviews is what gets published: the year's
+        // records stay locked from submission (until returned or unlocked).
+        on_tx!(&mut tx, c => sqlx::query(
+            "UPDATE annual_reports SET locked = 1 WHERE agency_id = $1 AND year = $2")
+            .bind(cap.agency_id()).bind(i64::from(year))
+            .execute(c).await.map(|r| r.rows_affected()))?;
         append(
             &mut tx,
             AuditRecord {
@@ -1266,7 +1276,7 @@ impl Store {
             return Err(Store::wrong_status(status, "退回"));
         }
         on_tx!(&mut tx, c => sqlx::query(
-            "UPDATE annual_reports SET status = 'returned', comments = $1, updated_at = $2 WHERE agency_id = $3 AND year = $4")
+            "UPDATE annual_reports SET status = 'returned', comments = $1, locked = 0, updated_at = $2 WHERE agency_id = $3 AND year = $4")
             .bind(&comments).bind(&now).bind(cap.agency_id()).bind(i64::from(year))
             .execute(c).await.map(|r| r.rows_affected()))?;
         append(
@@ -1379,9 +1389,12 @@ impl Store {
                 format!("{year}年度没有被锁定，无需解锁"),
             ));
         }
+        let published: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM annual_report_versions WHERE agency_id = $1 AND year = $2")
+            .bind(cap.agency_id()).bind(i64::from(year)).fetch_one(c).await)?;
         on_tx!(&mut tx, c => sqlx::query(
-            "UPDATE annual_reports SET status = 'draft', locked = 0, stale = 1, updated_at = $1 WHERE agency_id = $2 AND year = $3")
-            .bind(&now).bind(cap.agency_id()).bind(i64::from(year))
+            "UPDATE annual_reports SET status = 'draft', locked = 0, stale = $1, updated_at = $2 WHERE agency_id = $3 AND year = $4")
+            .bind(i64::from(published > 0)).bind(&now).bind(cap.agency_id()).bind(i64::from(year))
             .execute(c).await.map(|r| r.rows_affected()))?;
         on_tx!(&mut tx, c => sqlx::query(
             "INSERT INTO report_unlocks (agency_id, year, reason, actor_label, at) VALUES ($1, $2, $3, $4, $5)")

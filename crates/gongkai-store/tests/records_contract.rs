@@ -249,6 +249,15 @@ async fn publish_locks_the_year_and_republish_makes_a_new_version() {
             .unwrap();
         s.submit_report(&editor, 2025).await.unwrap();
         let e = s
+            .set_statistics(&editor, 2025, stats(12, "3.5"))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            code_of(&e),
+            "year_locked",
+            "{label}: locked from submission"
+        );
+        let e = s
             .save_narrative(&editor, 2025, Some(narrative.clone()))
             .await
             .unwrap_err();
@@ -265,6 +274,10 @@ async fn publish_locks_the_year_and_republish_makes_a_new_version() {
         let state = s.report_state(&view, 2025).await.unwrap().unwrap();
         assert_eq!(state.status, ReportStatus::Returned);
         assert_eq!(state.comments, "请补充整改情况");
+        assert!(!state.locked, "{label}: returning unlocks");
+        s.set_statistics(&editor, 2025, stats(12, "3.5"))
+            .await
+            .unwrap();
         s.submit_report(&editor, 2025).await.unwrap();
         s.accept_report(&reviewer, 2025).await.unwrap();
         let v1 = s.publish_report(&editor, 2025).await.unwrap();
