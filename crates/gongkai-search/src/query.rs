@@ -1,0 +1,455 @@
+//! Turning a user's query into a tantivy query (leniently: any text is a
+//! valid query), running it, and collecting hits, snippets and facets.
+
+use std::ops::Bound;
+
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
+
+use crate::error::Result;
+use crate::highlight;
+use crate::index::Generation;
+use crate::schema::{self, category_facet, date_to_tantivy, one, Fields};
+use crate::tokenizer::{normalize_exact, runs, WordTokenizer};
+use crate::{FacetCount, Facets, Hit, SearchQuery, SearchResults};
+
+/// At most this many whitespace-separated parts of a query are used.
+const MAX_CHUNKS: usize = 16;
+/// No page starts beyond this hit.
+const MAX_OFFSET: usize = 10_000;
+const SNIPPET_CHARS: usize = 120;
+const MAX_FACET_VALUES: usize = 50;
+
+/// The query text, understood.
+#[derive(Debug, Default)]
+pub(crate) struct Parsed {
+    /// One clause per whitespace-separated part; all must match.
+    clauses: Vec<Box<dyn Query>>,
+    /// The whole text normalised for 文号 / 索引号 lookup.
+    exact: Option<String>,
+    /// Strings to mark in snippets.
+    pub needles: Vec<String>,
+}
+
+pub(crate) fn parse(f: &Fields, text: &str) -> Parsed {
+    let text: String = text.chars().take(SearchQuery::MAX_QUERY_CHARS).collect();
+    let mut parsed = Parsed::default();
+    let exact = normalize_exact(&text);
+    if !exact.is_empty() {
+        parsed.exact = Some(exact);
+    }
+    let words_tok = WordTokenizer::for_query();
+    for chunk in text.split_whitespace().take(MAX_CHUNKS) {
+        // A: every jieba word of the part, in any word field.
+        let words = words_tok.words(chunk);
+        let mut a: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for w in &words {
+            let per_field: Vec<(Occur, Box<dyn Query>)> = f
+                .word_fields()
+                .iter()
+                .map(|&(field, boost)| {
+                    let tq = TermQuery::new(
+                        Term::from_field_text(field, w),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(tq), boost)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            a.push((Occur::Must, Box::new(BooleanQuery::new(per_field))));
+        }
+        // B: each run of two or more Chinese characters as a phrase of
+        // bigrams (an exact substring), other words as they are.
+        let mut b: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (cjk, run) in runs(chunk) {
+            let s: String = run.iter().map(|(_, c)| *c).collect();
+            if cjk {
+                if run.len() < 2 {
+                    continue;
+                }
+                let terms: Vec<Term> = run
+                    .windows(2)
+                    .map(|w| {
+                        let mut g = String::new();
+                        g.push(w[0].1);
+                        g.push(w[1].1);
+                        Term::from_field_text(f.grams, &g)
+                    })
+                    .collect();
+                let q: Box<dyn Query> = if terms.len() == 1 {
+                    Box::new(TermQuery::new(
+                        terms[0].clone(),
+                        IndexRecordOption::WithFreqs,
+                    ))
+                } else {
+                    Box::new(PhraseQuery::new(terms))
+                };
+                b.push((Occur::Must, q));
+            } else {
+                b.push((
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.grams, &s),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                ));
+            }
+            if run.len() >= 2 || !cjk {
+                parsed.needles.push(s);
+            }
+        }
+        for w in &words {
+            if w.chars().count() >= 2 || words.len() == 1 {
+                parsed.needles.push(w.clone());
+            }
+        }
+        let clause: Option<Box<dyn Query>> = match (a.is_empty(), b.is_empty()) {
+            (true, true) => None,
+            (false, true) => Some(Box::new(BooleanQuery::new(a))),
+            (true, false) => Some(Box::new(BooleanQuery::new(b))),
+            (false, false) => Some(Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Should,
+                    Box::new(BooleanQuery::new(a)) as Box<dyn Query>,
+                ),
+                (Occur::Should, Box::new(BooleanQuery::new(b))),
+            ]))),
+        };
+        if let Some(c) = clause {
+            parsed.clauses.push(c);
+        }
+    }
+    if let Some(e) = &parsed.exact {
+        parsed.needles.push(e.clone());
+    }
+    parsed
+}
+
+impl Parsed {
+    /// The text part of the query; `None` when the text is empty (all items).
+    fn query(&self, f: &Fields) -> Option<Box<dyn Query>> {
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !self.clauses.is_empty() {
+            let must = self
+                .clauses
+                .iter()
+                .map(|c| (Occur::Must, c.box_clone()))
+                .collect();
+            should.push((Occur::Should, Box::new(BooleanQuery::new(must))));
+        }
+        if let Some(e) = &self.exact {
+            for field in [f.index_number, f.document_number] {
+                let tq = TermQuery::new(Term::from_field_text(field, e), IndexRecordOption::Basic);
+                should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq), 20.0))));
+            }
+        }
+        if should.is_empty() {
+            None
+        } else {
+            Some(Box::new(BooleanQuery::new(should)))
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Dim {
+    Agency,
+    Category,
+    Year,
+    Validity,
+    Date,
+}
+
+fn filters(f: &Fields, q: &SearchQuery) -> Vec<(Dim, Box<dyn Query>)> {
+    let facet_q = |field, facet: Facet| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_facet(field, &facet),
+            IndexRecordOption::Basic,
+        ))
+    };
+    let mut v = Vec::new();
+    if let Some(a) = q.agency.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        v.push((Dim::Agency, facet_q(f.agency_facet, one(a))));
+    }
+    if let Some(c) = q.category.as_deref() {
+        let segs: Vec<String> = c.split('/').map(str::to_string).collect();
+        let facet = category_facet(&segs);
+        if !facet.is_root() {
+            v.push((Dim::Category, facet_q(f.category, facet)));
+        }
+    }
+    if let Some(y) = q.year {
+        v.push((Dim::Year, facet_q(f.year, one(&y.to_string()))));
+    }
+    if let Some(val) = q
+        .validity
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        v.push((Dim::Validity, facet_q(f.validity, one(val))));
+    }
+    if q.from.is_some() || q.to.is_some() {
+        let term = |d| Term::from_field_date(f.published_on, date_to_tantivy(d));
+        let lower = q
+            .from
+            .map_or(Bound::Unbounded, |d| Bound::Included(term(d)));
+        let upper = q.to.map_or(Bound::Unbounded, |d| Bound::Included(term(d)));
+        v.push((Dim::Date, Box::new(RangeQuery::new(lower, upper))));
+    }
+    v
+}
+
+/// The text query with the filters (except `skip`'s) as non-scoring musts.
+fn combine(
+    text: &Option<Box<dyn Query>>,
+    filters: &[(Dim, Box<dyn Query>)],
+    skip: Option<Dim>,
+) -> Box<dyn Query> {
+    let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if let Some(t) = text {
+        must.push((Occur::Must, t.box_clone()));
+    }
+    for (dim, fq) in filters {
+        if Some(*dim) != skip {
+            must.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(fq.box_clone(), 0.0)),
+            ));
+        }
+    }
+    if must.is_empty() {
+        Box::new(AllQuery)
+    } else {
+        Box::new(BooleanQuery::new(must))
+    }
+}
+
+pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
+    let f = &g.fields;
+    let searcher = g.reader.searcher();
+    let parsed = parse(f, &q.q);
+    let text = parsed.query(f);
+    let filters = filters(f, q);
+    let main = combine(&text, &filters, None);
+
+    let per_page = q.per_page();
+    let page = q.page();
+    let offset = (page - 1).saturating_mul(per_page);
+    let (addresses, total): (Vec<(f32, DocAddress)>, usize) = if offset > MAX_OFFSET {
+        (Vec::new(), searcher.search(&*main, &Count)?)
+    } else if text.is_some() {
+        let top = TopDocs::with_limit(per_page)
+            .and_offset(offset)
+            .order_by_score();
+        let (docs, total) = searcher.search(&*main, &(top, Count))?;
+        (docs, total)
+    } else {
+        let top = TopDocs::with_limit(per_page)
+            .and_offset(offset)
+            .order_by_fast_field::<DateTime>("published_on", Order::Desc);
+        let (docs, total) = searcher.search(&*main, &(top, Count))?;
+        (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), total)
+    };
+    let needles = highlight::prepare(&parsed.needles);
+    let mut hits = Vec::with_capacity(addresses.len());
+    for (score, addr) in addresses {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let mut hit = to_hit(f, &doc, &needles);
+        hit.score = score;
+        hits.push(hit);
+    }
+    let facets = facets(&searcher, f, &text, &filters, q)?;
+    Ok(SearchResults {
+        total,
+        page,
+        per_page,
+        hits,
+        facets,
+    })
+}
+
+fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn to_hit(f: &Fields, doc: &TantivyDocument, needles: &[Vec<char>]) -> Hit {
+    let title = text_of(doc, f.title);
+    let body = text_of(doc, f.body);
+    let attachment = text_of(doc, f.attachment);
+    let snippet = highlight::snippet(&body, needles, SNIPPET_CHARS)
+        .or_else(|| highlight::snippet(&attachment, needles, SNIPPET_CHARS))
+        .unwrap_or_else(|| highlight::excerpt(&body, SNIPPET_CHARS));
+    let document_number = Some(text_of(doc, f.document_number)).filter(|s| !s.is_empty());
+    let category = doc
+        .get_first(f.category)
+        .and_then(|v| {
+            v.as_facet()
+                .and_then(|s| Facet::from_encoded(s.as_bytes().to_vec()).ok())
+        })
+        .map(|fc| fc.to_path().into_iter().map(str::to_string).collect())
+        .unwrap_or_default();
+    let validity = doc
+        .get_first(f.validity)
+        .and_then(|v| {
+            v.as_facet()
+                .and_then(|s| Facet::from_encoded(s.as_bytes().to_vec()).ok())
+        })
+        .and_then(|fc| fc.to_path().first().map(|s| s.to_string()))
+        .unwrap_or_default();
+    let published_on = doc
+        .get_first(f.published_on)
+        .and_then(|v| v.as_datetime())
+        .and_then(schema::tantivy_to_date)
+        .unwrap_or(time::Date::MIN);
+    Hit {
+        id: doc
+            .get_first(f.id)
+            .and_then(|v| v.as_i64())
+            .unwrap_or_default(),
+        title_html: highlight::mark_all(&title, needles),
+        title,
+        agency_code: text_of(doc, f.agency_code),
+        agency: text_of(doc, f.agency_name),
+        index_number: text_of(doc, f.index_number),
+        document_number,
+        category,
+        validity,
+        published_on,
+        snippet,
+        score: 0.0,
+    }
+}
+
+fn facet_counts(
+    searcher: &Searcher,
+    query: &dyn Query,
+    field: &str,
+    under: &Facet,
+) -> Result<Vec<(Facet, u64)>> {
+    let mut c = FacetCollector::for_field(field);
+    c.add_facet(under.clone());
+    let counts = searcher.search(query, &c)?;
+    Ok(counts
+        .get(under.clone())
+        .map(|(f, n)| (f.clone(), n))
+        .collect())
+}
+
+fn facets(
+    searcher: &Searcher,
+    f: &Fields,
+    text: &Option<Box<dyn Query>>,
+    filters: &[(Dim, Box<dyn Query>)],
+    q: &SearchQuery,
+) -> Result<Facets> {
+    let root = Facet::root();
+    let last = |fc: &Facet| {
+        fc.to_path()
+            .last()
+            .map(|s| s.to_string())
+            .unwrap_or_default()
+    };
+
+    let mut agency: Vec<FacetCount> = facet_counts(
+        searcher,
+        &*combine(text, filters, Some(Dim::Agency)),
+        "agency",
+        &root,
+    )?
+    .into_iter()
+    .map(|(fc, count)| FacetCount {
+        value: last(&fc),
+        label: String::new(),
+        count,
+    })
+    .collect();
+    agency.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+    agency.truncate(MAX_FACET_VALUES);
+    for a in &mut agency {
+        a.label = agency_name(searcher, f, &a.value)?.unwrap_or_else(|| a.value.clone());
+    }
+
+    // Categories: the children of the chosen category (or the top level).
+    let under = q
+        .category
+        .as_deref()
+        .map(|c| category_facet(&c.split('/').map(str::to_string).collect::<Vec<_>>()))
+        .unwrap_or_else(Facet::root);
+    let mut category: Vec<FacetCount> = facet_counts(
+        searcher,
+        &*combine(text, filters, Some(Dim::Category)),
+        "category",
+        &under,
+    )?
+    .into_iter()
+    .map(|(fc, count)| FacetCount {
+        value: fc.to_path().join("/"),
+        label: last(&fc),
+        count,
+    })
+    .collect();
+    category.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+    category.truncate(MAX_FACET_VALUES);
+
+    let mut year: Vec<FacetCount> = facet_counts(
+        searcher,
+        &*combine(text, filters, Some(Dim::Year)),
+        "year",
+        &root,
+    )?
+    .into_iter()
+    .map(|(fc, count)| FacetCount {
+        value: last(&fc),
+        label: last(&fc),
+        count,
+    })
+    .collect();
+    year.sort_by(|a, b| b.value.cmp(&a.value));
+
+    let mut validity: Vec<FacetCount> = facet_counts(
+        searcher,
+        &*combine(text, filters, Some(Dim::Validity)),
+        "validity",
+        &root,
+    )?
+    .into_iter()
+    .map(|(fc, count)| FacetCount {
+        value: last(&fc),
+        label: last(&fc),
+        count,
+    })
+    .collect();
+    validity.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+
+    Ok(Facets {
+        agency,
+        category,
+        year,
+        validity,
+    })
+}
+
+fn agency_name(searcher: &Searcher, f: &Fields, code: &str) -> Result<Option<String>> {
+    let q = TermQuery::new(
+        Term::from_facet(f.agency_facet, &one(code)),
+        IndexRecordOption::Basic,
+    );
+    let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+    match top.first() {
+        Some((_, addr)) => {
+            let doc: TantivyDocument = searcher.doc(*addr)?;
+            Ok(Some(text_of(&doc, f.agency_name)).filter(|s| !s.is_empty()))
+        }
+        None => Ok(None),
+    }
+}
