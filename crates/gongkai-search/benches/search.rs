@@ -84,6 +84,8 @@ fn generate(n: usize) -> Vec<SearchDoc> {
                 ),
                 body,
                 attachment_text: String::new(),
+                summary: String::new(),
+                keywords: Vec::new(),
                 document_number: Some(format!("济政办发〔{year}〕{}号", i + 1)),
                 index_number: format!("{code}/{year}-{:05}", i + 1),
                 agency_code: code.into(),

@@ -41,6 +41,9 @@ pub struct SearchDoc {
     pub body: String,
     /// Plain text of all attachments.
     pub attachment_text: String,
+    /// 内容概述, 关键词, 主题分类, 发布机构: searchable, not shown.
+    pub summary: String,
+    pub keywords: Vec<String>,
     /// 文号, e.g. 鲁政办发〔2025〕3号.
     pub document_number: Option<String>,
     /// 索引号.

@@ -2,7 +2,7 @@
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Facet, FacetOptions, Field, IndexRecordOption, NumericOptions,
-    Schema, TextFieldIndexing, TextOptions, STORED,
+    Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{DateTime, TantivyDocument};
 use time::{Date, OffsetDateTime, Time};
@@ -17,6 +17,8 @@ pub(crate) struct Fields {
     pub title: Field,
     pub body: Field,
     pub attachment: Field,
+    /// Summary and keywords.
+    pub meta: Field,
     /// 文号 and 索引号 segmented, for partial matches.
     pub codes: Field,
     pub document_number: Field,
@@ -34,8 +36,9 @@ pub(crate) struct Fields {
 
 impl Fields {
     /// The word fields a query word is looked up in, with their boosts.
-    pub fn word_fields(&self) -> [(Field, f32); 5] {
+    pub fn word_fields(&self) -> [(Field, f32); 6] {
         [
+            (self.meta, 1.5),
             (self.title, 3.0),
             (self.body, 1.0),
             (self.attachment, 0.7),
@@ -80,6 +83,7 @@ pub(crate) fn build() -> (Schema, Fields) {
     let title = b.add_text_field("title", words(true));
     let body = b.add_text_field("body", words(true));
     let attachment = b.add_text_field("attachment", words(true));
+    let meta = b.add_text_field("meta", words(false));
     let codes = b.add_text_field("codes", words(false));
     let document_number = b.add_text_field("document_number", exact());
     let index_number = b.add_text_field("index_number", exact());
@@ -105,7 +109,6 @@ pub(crate) fn build() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         ),
     );
-    let _ = STORED;
     (
         b.build(),
         Fields {
@@ -113,6 +116,7 @@ pub(crate) fn build() -> (Schema, Fields) {
             title,
             body,
             attachment,
+            meta,
             codes,
             document_number,
             index_number,
@@ -159,6 +163,8 @@ pub(crate) fn to_document(f: &Fields, d: &SearchDoc) -> TantivyDocument {
     doc.add_text(f.title, &d.title);
     doc.add_text(f.body, &d.body);
     doc.add_text(f.attachment, &d.attachment_text);
+    let meta = format!("{} {}", d.summary, d.keywords.join(" "));
+    doc.add_text(f.meta, &meta);
     let dn = d.document_number.as_deref().unwrap_or("");
     doc.add_text(f.codes, format!("{dn} {}", d.index_number));
     if !normalize_exact(dn).is_empty() {
@@ -172,7 +178,7 @@ pub(crate) fn to_document(f: &Fields, d: &SearchDoc) -> TantivyDocument {
     doc.add_date(f.published_on, date_to_tantivy(d.published_on));
     doc.add_facet(f.year, one(&d.published_on.year().to_string()));
     doc.add_facet(f.validity, one(&d.validity));
-    for text in [&d.title, &d.body, &d.attachment_text, &d.agency_name] {
+    for text in [&d.title, &d.body, &d.attachment_text, &d.agency_name, &meta] {
         doc.add_text(f.grams, text);
     }
     doc

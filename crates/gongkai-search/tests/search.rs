@@ -14,6 +14,8 @@ fn doc(id: i64, title: &str, body: &str) -> SearchDoc {
         title: title.into(),
         body: body.into(),
         attachment_text: String::new(),
+        summary: String::new(),
+        keywords: Vec::new(),
         document_number: None,
         index_number: format!("11370100MB2845012X/2025-{id:05}"),
         agency_code: "370100".into(),
