@@ -174,7 +174,10 @@ pub(crate) fn to_document(f: &Fields, d: &SearchDoc) -> TantivyDocument {
     doc.add_text(f.agency_code, &d.agency_code);
     doc.add_text(f.agency_name, &d.agency_name);
     doc.add_facet(f.agency_facet, one(&d.agency_code));
-    doc.add_facet(f.category, category_facet(&d.category));
+    let category = category_facet(&d.category);
+    if !category.is_root() {
+        doc.add_facet(f.category, category);
+    }
     doc.add_date(f.published_on, date_to_tantivy(d.published_on));
     doc.add_facet(f.year, one(&d.published_on.year().to_string()));
     doc.add_facet(f.validity, one(&d.validity));

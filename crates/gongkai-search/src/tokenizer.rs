@@ -278,11 +278,17 @@ impl Tokenizer for ExactTokenizer {
 pub struct VecTokenStream {
     tokens: Vec<Token>,
     next: usize,
+    /// Returned by `token()` before the first `advance()` or on no tokens.
+    empty: Token,
 }
 
 impl VecTokenStream {
     fn new(tokens: Vec<Token>) -> Self {
-        VecTokenStream { tokens, next: 0 }
+        VecTokenStream {
+            tokens,
+            next: 0,
+            empty: Token::default(),
+        }
     }
 }
 

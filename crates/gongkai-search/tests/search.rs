@@ -93,6 +93,13 @@ fn government_terms_and_multi_word_queries() {
     // Title matches rank first.
     w.upsert(doc(4, "通知", "关于营商环境的一句话。")).unwrap();
     assert_eq!(ids(&index, &q("营商环境"))[0], 2);
+    // 内容概述 and 关键词 are searched too.
+    let mut d = doc(5, "工作动态", "正文。");
+    d.summary = "水资源保护年度总结".into();
+    d.keywords = vec!["河长制".into()];
+    w.upsert(d).unwrap();
+    assert_eq!(ids(&index, &q("河长制")), vec![5]);
+    assert_eq!(ids(&index, &q("水资源")), vec![5]);
 }
 
 #[test]
@@ -226,6 +233,19 @@ fn filters_and_facets() {
     fq.from = None;
     fq.to = Some(Date::from_ordinal_date(2023, 365).unwrap());
     assert_eq!(index.search(&fq).unwrap().total, 4);
+
+    // An item without a category is still found, under no category.
+    let mut d = doc(99, "环境保护通知", "关于环境保护的通知。");
+    d.category = Vec::new();
+    w.upsert(d).unwrap();
+    let r = index.search(&q("环境保护")).unwrap();
+    assert_eq!(r.total, 13);
+    assert_eq!(r.facets.category.iter().map(|f| f.count).sum::<u64>(), 12);
+    let mut fq = q("");
+    fq.agency = Some("370100".into());
+    fq.year = Some(2025);
+    let h = index.search(&fq).unwrap();
+    assert!(h.hits.iter().any(|h| h.id == 99 && h.category.is_empty()));
 }
 
 #[test]
