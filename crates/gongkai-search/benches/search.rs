@@ -113,6 +113,10 @@ fn bench(c: &mut Criterion) {
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
     let docs = generate(n);
+    let some_number = docs[docs.len() / 2]
+        .document_number
+        .clone()
+        .unwrap_or_default();
     let bytes: usize = docs.iter().map(|d| d.body.len() + d.title.len()).sum();
     let dir = tempfile::tempdir().expect("tempdir");
     let index = SearchIndex::open(dir.path()).expect("open");

@@ -3,7 +3,7 @@
 
 use std::ops::Bound;
 
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery,
@@ -232,6 +232,14 @@ fn combine(
     }
 }
 
+/// The facet dimensions, with their field and where their counts start.
+const FACET_DIMS: [(Dim, &str); 4] = [
+    (Dim::Agency, "agency"),
+    (Dim::Category, "category"),
+    (Dim::Year, "year"),
+    (Dim::Validity, "validity"),
+];
+
 pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
     let f = &g.fields;
     let searcher = g.reader.searcher();
@@ -243,21 +251,76 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
     let per_page = q.per_page();
     let page = q.page();
     let offset = (page - 1).saturating_mul(per_page);
-    let (addresses, total): (Vec<(f32, DocAddress)>, usize) = if offset > MAX_OFFSET {
-        (Vec::new(), searcher.search(&*main, &Count)?)
-    } else if text.is_some() {
-        let top = TopDocs::with_limit(per_page)
-            .and_offset(offset)
-            .order_by_score();
-        let (docs, total) = searcher.search(&*main, &(top, Count))?;
-        (docs, total)
-    } else {
-        let top = TopDocs::with_limit(per_page)
-            .and_offset(offset)
-            .order_by_fast_field::<DateTime>("published_on", Order::Desc);
-        let (docs, total) = searcher.search(&*main, &(top, Count))?;
-        (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), total)
+    let category_root = q
+        .category
+        .as_deref()
+        .map(|c| category_facet(&c.split('/').map(str::to_string).collect::<Vec<_>>()))
+        .unwrap_or_else(Facet::root);
+    let facet_root = |dim: Dim| {
+        if dim == Dim::Category {
+            category_root.clone()
+        } else {
+            Facet::root()
+        }
     };
+    let facet_collector = |dim: Dim, field: &str| {
+        let mut c = FacetCollector::for_field(field);
+        c.add_facet(facet_root(dim));
+        c
+    };
+
+    // One pass for the hits, the count and the facets of every dimension
+    // that has no filter of its own (their counts are over the same query);
+    // a dimension with a filter is counted without it in a pass of its own.
+    let mut multi = MultiCollector::new();
+    let count_handle = multi.add_collector(Count);
+    let by_score = (offset <= MAX_OFFSET && text.is_some()).then(|| {
+        multi.add_collector(
+            TopDocs::with_limit(per_page)
+                .and_offset(offset)
+                .order_by_score(),
+        )
+    });
+    let by_date = (offset <= MAX_OFFSET && text.is_none()).then(|| {
+        multi.add_collector(
+            TopDocs::with_limit(per_page)
+                .and_offset(offset)
+                .order_by_fast_field::<DateTime>("published_on", Order::Desc),
+        )
+    });
+    let filtered: Vec<Dim> = filters.iter().map(|(d, _)| *d).collect();
+    let mut shared_facets = Vec::new();
+    for (dim, field) in FACET_DIMS {
+        if !filtered.contains(&dim) {
+            shared_facets.push((dim, multi.add_collector(facet_collector(dim, field))));
+        }
+    }
+    let mut fruits = searcher.search(&*main, &multi)?;
+    let total = count_handle.extract(&mut fruits);
+    let mut addresses: Vec<(f32, DocAddress)> = Vec::new();
+    if let Some(h) = by_score {
+        addresses = h.extract(&mut fruits);
+    }
+    if let Some(h) = by_date {
+        addresses = h
+            .extract(&mut fruits)
+            .into_iter()
+            .map(|(_, a)| (0.0, a))
+            .collect();
+    }
+    let mut counts: Vec<(Dim, Vec<(Facet, u64)>)> = Vec::new();
+    for (dim, h) in shared_facets {
+        let c = h.extract(&mut fruits);
+        counts.push((dim, children(&c, &facet_root(dim))));
+    }
+    for (dim, field) in FACET_DIMS {
+        if filtered.contains(&dim) {
+            let query = combine(&text, &filters, Some(dim));
+            let c = searcher.search(&*query, &facet_collector(dim, field))?;
+            counts.push((dim, children(&c, &facet_root(dim))));
+        }
+    }
+
     let needles = highlight::prepare(&parsed.needles);
     let mut hits = Vec::with_capacity(addresses.len());
     for (score, addr) in addresses {
@@ -266,7 +329,7 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
         hit.score = score;
         hits.push(hit);
     }
-    let facets = facets(&searcher, f, &text, &filters, q)?;
+    let facets = facets(&searcher, f, counts)?;
     Ok(SearchResults {
         total,
         page,
@@ -274,6 +337,13 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
         hits,
         facets,
     })
+}
+
+fn children(counts: &FacetCounts, under: &Facet) -> Vec<(Facet, u64)> {
+    counts
+        .get(under.clone())
+        .map(|(f, n)| (f.clone(), n))
+        .collect()
 }
 
 fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
@@ -330,113 +400,76 @@ fn to_hit(f: &Fields, doc: &TantivyDocument, needles: &[Vec<char>]) -> Hit {
     }
 }
 
-fn facet_counts(
-    searcher: &Searcher,
-    query: &dyn Query,
-    field: &str,
-    under: &Facet,
-) -> Result<Vec<(Facet, u64)>> {
-    let mut c = FacetCollector::for_field(field);
-    c.add_facet(under.clone());
-    let counts = searcher.search(query, &c)?;
-    Ok(counts
-        .get(under.clone())
-        .map(|(f, n)| (f.clone(), n))
-        .collect())
-}
-
 fn facets(
     searcher: &Searcher,
     f: &Fields,
-    text: &Option<Box<dyn Query>>,
-    filters: &[(Dim, Box<dyn Query>)],
-    q: &SearchQuery,
+    counts: Vec<(Dim, Vec<(Facet, u64)>)>,
 ) -> Result<Facets> {
-    let root = Facet::root();
     let last = |fc: &Facet| {
         fc.to_path()
             .last()
             .map(|s| s.to_string())
             .unwrap_or_default()
     };
-
-    let mut agency: Vec<FacetCount> = facet_counts(
-        searcher,
-        &*combine(text, filters, Some(Dim::Agency)),
-        "agency",
-        &root,
-    )?
-    .into_iter()
-    .map(|(fc, count)| FacetCount {
-        value: last(&fc),
-        label: String::new(),
-        count,
-    })
-    .collect();
-    agency.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
-    agency.truncate(MAX_FACET_VALUES);
-    for a in &mut agency {
-        a.label = agency_name(searcher, f, &a.value)?.unwrap_or_else(|| a.value.clone());
+    let by_count = |v: &mut Vec<FacetCount>| {
+        v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+        v.truncate(MAX_FACET_VALUES);
+    };
+    let mut out = Facets::default();
+    for (dim, values) in counts {
+        match dim {
+            Dim::Agency => {
+                out.agency = values
+                    .into_iter()
+                    .map(|(fc, count)| FacetCount {
+                        value: last(&fc),
+                        label: String::new(),
+                        count,
+                    })
+                    .collect();
+                by_count(&mut out.agency);
+                for a in &mut out.agency {
+                    a.label =
+                        agency_name(searcher, f, &a.value)?.unwrap_or_else(|| a.value.clone());
+                }
+            }
+            Dim::Category => {
+                out.category = values
+                    .into_iter()
+                    .map(|(fc, count)| FacetCount {
+                        value: fc.to_path().join("/"),
+                        label: last(&fc),
+                        count,
+                    })
+                    .collect();
+                by_count(&mut out.category);
+            }
+            Dim::Year => {
+                out.year = values
+                    .into_iter()
+                    .map(|(fc, count)| FacetCount {
+                        value: last(&fc),
+                        label: last(&fc),
+                        count,
+                    })
+                    .collect();
+                out.year.sort_by(|a, b| b.value.cmp(&a.value));
+            }
+            Dim::Validity => {
+                out.validity = values
+                    .into_iter()
+                    .map(|(fc, count)| FacetCount {
+                        value: last(&fc),
+                        label: last(&fc),
+                        count,
+                    })
+                    .collect();
+                by_count(&mut out.validity);
+            }
+            Dim::Date => {}
+        }
     }
-
-    // Categories: the children of the chosen category (or the top level).
-    let under = q
-        .category
-        .as_deref()
-        .map(|c| category_facet(&c.split('/').map(str::to_string).collect::<Vec<_>>()))
-        .unwrap_or_else(Facet::root);
-    let mut category: Vec<FacetCount> = facet_counts(
-        searcher,
-        &*combine(text, filters, Some(Dim::Category)),
-        "category",
-        &under,
-    )?
-    .into_iter()
-    .map(|(fc, count)| FacetCount {
-        value: fc.to_path().join("/"),
-        label: last(&fc),
-        count,
-    })
-    .collect();
-    category.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
-    category.truncate(MAX_FACET_VALUES);
-
-    let mut year: Vec<FacetCount> = facet_counts(
-        searcher,
-        &*combine(text, filters, Some(Dim::Year)),
-        "year",
-        &root,
-    )?
-    .into_iter()
-    .map(|(fc, count)| FacetCount {
-        value: last(&fc),
-        label: last(&fc),
-        count,
-    })
-    .collect();
-    year.sort_by(|a, b| b.value.cmp(&a.value));
-
-    let mut validity: Vec<FacetCount> = facet_counts(
-        searcher,
-        &*combine(text, filters, Some(Dim::Validity)),
-        "validity",
-        &root,
-    )?
-    .into_iter()
-    .map(|(fc, count)| FacetCount {
-        value: last(&fc),
-        label: last(&fc),
-        count,
-    })
-    .collect();
-    validity.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
-
-    Ok(Facets {
-        agency,
-        category,
-        year,
-        validity,
-    })
+    Ok(out)
 }
 
 fn agency_name(searcher: &Searcher, f: &Fields, code: &str) -> Result<Option<String>> {
