@@ -181,9 +181,10 @@ fn bench(c: &mut Criterion) {
             ..SearchQuery::default()
         },
     );
+    // Typed with ASCII brackets, as people do.
     case(
         "document_number",
-        SearchQuery::text("济政办发〔2024〕777号"),
+        SearchQuery::text(some_number.replace('〔', "[").replace('〕', "]")),
     );
     g.finish();
 }
