@@ -14,6 +14,8 @@ use crate::schema;
 use crate::SearchDoc;
 
 /// One change to the index.
+// Batches are mostly upserts and short-lived: boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
     /// Add the item, replacing any item with the same id.
