@@ -205,6 +205,11 @@ fn key_chars(s: &str) -> impl Iterator<Item = char> + '_ {
     })
 }
 
+/// `k == key(s)` without allocating.
+pub fn is_key_of(k: &str, s: &str) -> bool {
+    key_chars(s).eq(k.chars())
+}
+
 /// `key(a) == key(b)` without allocating.
 pub fn same_key(a: &str, b: &str) -> bool {
     key_chars(a).eq(key_chars(b))

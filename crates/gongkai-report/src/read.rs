@@ -901,15 +901,17 @@ fn title_info(lines: &[String]) -> (Option<i32>, Option<String>, Vec<usize>) {
     let mut title_lines = Vec::new();
     // A title says 年度报告; "…年报" lines (portal menus: "2018年年报") count
     // only when no line does.
+    // The keys of the first 16 lines, computed once.
+    let keys: Vec<String> = lines.iter().take(16).map(|l| key(l)).collect();
+    let key_of = |i: usize| keys.get(i).map_or("", String::as_str);
     let strict = |i: usize, line: &String| {
-        let k = key(line);
-        let joined_next = lines.get(i + 1).map(|n| key(n)).unwrap_or_default();
-        (k.contains("年度报告") || (k.contains("政府信息") && joined_next.contains("年度报告")))
+        let k = key_of(i);
+        (k.contains("年度报告") || (k.contains("政府信息") && key_of(i + 1).contains("年度报告")))
             && line.chars().count() <= 80
     };
     let any_strict = lines.iter().enumerate().take(15).any(|(i, l)| strict(i, l));
     for (i, line) in lines.iter().enumerate().take(15) {
-        let k = key(line);
+        let k = key_of(i);
         let is_title = if any_strict {
             strict(i, line)
         } else {
@@ -1079,6 +1081,8 @@ enum Target {
 struct Pending<'r> {
     target: Target,
     label_raw: String,
+    /// The key of `label_raw` while it is one cell.
+    label_key: Option<&'r str>,
     values: Vec<Tok<'r>>,
 }
 
@@ -1119,8 +1123,18 @@ fn location_pro(format: Format, idx: usize, field: Option<usize>) -> String {
 }
 
 impl<'a, 'r> Reader<'a, 'r> {
-    fn label_finding(&mut self, location: impl FnOnce() -> String, found: &str, expected: &str) {
-        if !crate::normalize::same_key(found, expected) {
+    fn label_finding(
+        &mut self,
+        location: impl FnOnce() -> String,
+        found: &str,
+        found_key: Option<&str>,
+        expected: &str,
+    ) {
+        let same = match found_key {
+            Some(k) => crate::normalize::is_key_of(k, expected),
+            None => crate::normalize::same_key(found, expected),
+        };
+        if !same {
             self.findings.push(Finding::warning(
                 "LABEL",
                 location(),
@@ -1183,6 +1197,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                     self.label_finding(
                         || format!("{}/{}/表头", labels::TABLE_PROACTIVE, caption),
                         raw,
+                        Some(k),
                         expected,
                     );
                 }
@@ -1197,6 +1212,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                     self.pending = Some(Pending {
                         target: Target::Pro(idx),
                         label_raw: raw.to_string(),
+                        label_key: Some(k),
                         values: Vec::new(),
                     });
                 }
@@ -1227,6 +1243,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                     self.pending = Some(Pending {
                         target: Target::OtherGroup,
                         label_raw: raw.to_string(),
+                        label_key: Some(k),
                         values: Vec::new(),
                     });
                 }
@@ -1249,6 +1266,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                 self.pending = Some(Pending {
                     target: Target::App(idx),
                     label_raw: raw.to_string(),
+                    label_key: Some(k),
                     values: Vec::new(),
                 });
             }
@@ -1263,6 +1281,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                         self.pending = Some(Pending {
                             target: Target::Appeals,
                             label_raw: String::new(),
+                            label_key: None,
                             values: Vec::new(),
                         });
                     }
@@ -1289,6 +1308,7 @@ impl<'a, 'r> Reader<'a, 'r> {
         }
         if p.values.is_empty() && p.label_raw.chars().count() < 80 {
             p.label_raw.push_str(raw.trim());
+            p.label_key = None;
         } else {
             self.finish();
         }
@@ -1411,7 +1431,12 @@ impl<'a, 'r> Reader<'a, 'r> {
             return;
         }
         let format = self.format;
-        self.label_finding(|| location_pro(format, idx, None), &p.label_raw, spec.label);
+        self.label_finding(
+            || location_pro(format, idx, None),
+            &p.label_raw,
+            p.label_key,
+            spec.label,
+        );
         let values = match Self::cells_of(&p.values, fields.len()) {
             Cells::Exact(toks) => {
                 let mut vals = Vec::new();
@@ -1498,7 +1523,12 @@ impl<'a, 'r> Reader<'a, 'r> {
                 ),
             ));
         } else {
-            self.label_finding(loc, &p.label_raw, labels::row_label(self.format, idx));
+            self.label_finding(
+                loc,
+                &p.label_raw,
+                p.label_key,
+                labels::row_label(self.format, idx),
+            );
         }
         match Self::cells_of(&p.values, 7) {
             Cells::Exact(toks) => {
