@@ -18,6 +18,13 @@ use crate::normalize::fold;
 const MAX_DIGITS: usize = 12;
 /// Upper bound on enumerated candidates, to keep time bounded on any input.
 const MAX_CANDIDATES: usize = 20_000;
+/// Upper bound on the steps of one enumeration: long runs of digits have
+/// astronomically many splits into pieces of up to [`MAX_DIGITS`] (found by
+/// fuzzing: a 60-digit run took seconds). Past it the enumeration stops with
+/// what it found.
+const MAX_STEPS: usize = 2_000_000;
+/// Longest run of chars a table 二 row can be split from.
+const MAX_PROACTIVE_RUN: usize = 64;
 
 /// The digits of a run, without spaces or separators. `None` if anything
 /// but digits and spaces appears.
@@ -51,8 +58,21 @@ pub fn split_row_r3(digits: &str) -> Vec<[i64; 7]> {
     let d = digits.as_bytes();
     let mut out = Vec::new();
     let mut cur = [0i64; 7];
-    fn rec(d: &[u8], pos: usize, k: usize, sum: i64, cur: &mut [i64; 7], out: &mut Vec<[i64; 7]>) {
-        if out.len() >= MAX_CANDIDATES {
+    if d.len() > 7 * MAX_DIGITS {
+        return out;
+    }
+    let mut steps = 0usize;
+    fn rec(
+        d: &[u8],
+        pos: usize,
+        k: usize,
+        sum: i64,
+        cur: &mut [i64; 7],
+        out: &mut Vec<[i64; 7]>,
+        steps: &mut usize,
+    ) {
+        *steps += 1;
+        if out.len() >= MAX_CANDIDATES || *steps > MAX_STEPS {
             return;
         }
         if k == 6 {
@@ -69,14 +89,18 @@ pub fn split_row_r3(digits: &str) -> Vec<[i64; 7]> {
             if d.len() - end < remaining_parts - 1 {
                 break;
             }
+            // The rest must fit in the remaining pieces.
+            if d.len() - end > (remaining_parts - 1) * MAX_DIGITS {
+                continue;
+            }
             let Some(v) = piece_value(&d[pos..end]) else {
                 break;
             };
             cur[k] = v;
-            rec(d, end, k + 1, sum + v, cur, out);
+            rec(d, end, k + 1, sum + v, cur, out, steps);
         }
     }
-    rec(d, 0, 0, 0, &mut cur, &mut out);
+    rec(d, 0, 0, 0, &mut cur, &mut out, &mut steps);
     out
 }
 
@@ -85,8 +109,20 @@ pub fn split_free(digits: &str, parts: usize) -> Vec<Vec<i64>> {
     let d = digits.as_bytes();
     let mut out = Vec::new();
     let mut cur = Vec::with_capacity(parts);
-    fn rec(d: &[u8], pos: usize, parts: usize, cur: &mut Vec<i64>, out: &mut Vec<Vec<i64>>) {
-        if out.len() >= MAX_CANDIDATES {
+    if d.len() > parts * MAX_DIGITS {
+        return out;
+    }
+    let mut steps = 0usize;
+    fn rec(
+        d: &[u8],
+        pos: usize,
+        parts: usize,
+        cur: &mut Vec<i64>,
+        out: &mut Vec<Vec<i64>>,
+        steps: &mut usize,
+    ) {
+        *steps += 1;
+        if out.len() >= MAX_CANDIDATES || *steps > MAX_STEPS {
             return;
         }
         if cur.len() + 1 == parts {
@@ -101,16 +137,19 @@ pub fn split_free(digits: &str, parts: usize) -> Vec<Vec<i64>> {
             if d.len() - end < parts - cur.len() - 1 {
                 break;
             }
+            if d.len() - end > (parts - cur.len() - 1) * MAX_DIGITS {
+                continue;
+            }
             let Some(v) = piece_value(&d[pos..end]) else {
                 break;
             };
             cur.push(v);
-            rec(d, end, parts, cur, out);
+            rec(d, end, parts, cur, out, steps);
             cur.pop();
         }
     }
     if parts > 0 {
-        rec(d, 0, parts, &mut cur, &mut out);
+        rec(d, 0, parts, &mut cur, &mut out, &mut steps);
     }
     out
 }
@@ -120,6 +159,10 @@ pub fn split_appeals_r4(digits: &str) -> Vec<[i64; 15]> {
     let d = digits.as_bytes();
     let mut out = Vec::new();
     let mut cur = [0i64; 15];
+    if d.len() > 15 * MAX_DIGITS {
+        return out;
+    }
+    let mut steps = 0usize;
     fn rec(
         d: &[u8],
         pos: usize,
@@ -127,8 +170,10 @@ pub fn split_appeals_r4(digits: &str) -> Vec<[i64; 15]> {
         sum: i64,
         cur: &mut [i64; 15],
         out: &mut Vec<[i64; 15]>,
+        steps: &mut usize,
     ) {
-        if out.len() >= MAX_CANDIDATES {
+        *steps += 1;
+        if out.len() >= MAX_CANDIDATES || *steps > MAX_STEPS {
             return;
         }
         if k == 15 {
@@ -142,7 +187,7 @@ pub fn split_appeals_r4(digits: &str) -> Vec<[i64; 15]> {
             let s = sum.to_string();
             if d.len() >= pos + s.len() && &d[pos..pos + s.len()] == s.as_bytes() {
                 cur[k] = sum;
-                rec(d, pos + s.len(), k + 1, 0, cur, out);
+                rec(d, pos + s.len(), k + 1, 0, cur, out, steps);
             }
             return;
         }
@@ -151,10 +196,10 @@ pub fn split_appeals_r4(digits: &str) -> Vec<[i64; 15]> {
                 break;
             };
             cur[k] = v;
-            rec(d, end, k + 1, sum + v, cur, out);
+            rec(d, end, k + 1, sum + v, cur, out, steps);
         }
     }
-    rec(d, 0, 0, 0, &mut cur, &mut out);
+    rec(d, 0, 0, 0, &mut cur, &mut out, &mut steps);
     out
 }
 
@@ -377,6 +422,9 @@ pub fn split_proactive(text: &str, fields: &[FieldSpec]) -> Option<ProactiveSpli
         .chars()
         .filter(|c| !c.is_whitespace() && *c != ',')
         .collect();
+    if s.chars().count() > MAX_PROACTIVE_RUN {
+        return None;
+    }
     let mut cands: Vec<(Vec<i64>, Vec<String>)> = proactive_candidates(&s, fields)
         .into_iter()
         .filter(|p| consistent(p, fields))
@@ -414,6 +462,19 @@ mod tests {
         let many = split_row_r3("640020470");
         assert!(!many.is_empty());
         assert!(many.iter().all(|r| r[..6].iter().sum::<i64>() == r[6]));
+    }
+
+    #[test]
+    fn long_runs_end_quickly() {
+        let run: String = "1234567890".repeat(8);
+        let t = std::time::Instant::now();
+        let _ = split_row_r3(&run[..60]);
+        let _ = split_free(&run[..60], 7);
+        let _ = split_appeals_r4(&run);
+        let _ = split_proactive(&run, crate::labels::PROACTIVE_2019[4].fields);
+        assert!(t.elapsed() < std::time::Duration::from_secs(5));
+        // Runs too long for the pieces have no split at all.
+        assert!(split_row_r3(&"1".repeat(7 * MAX_DIGITS + 1)).is_empty());
     }
 
     #[test]
