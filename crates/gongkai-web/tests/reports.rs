@@ -319,3 +319,100 @@ async fn records_to_published_report_and_its_lock() {
         );
     }
 }
+
+/// Every report action refuses other agencies' staff and the agency's own
+/// roles without the capability; an unknown agency is 404.
+#[tokio::test]
+async fn report_actions_enforce_roles_and_tenancy() {
+    for app in apps().await {
+        let label = app.db.label;
+        let records = [
+            "statistics",
+            "cases",
+            "proposals",
+            "officers",
+            "trainings",
+            "narrative",
+            "submit",
+            "publish",
+            "decide/1",
+            "delete-case/1",
+            "officer-left/1",
+            "delete-training/1",
+        ];
+        let review = ["return", "accept"];
+        for role in Role::ALL {
+            let sibling = app.login_as("sibling", role).await;
+            for action in records.iter().chain(review.iter()).chain(["unlock"].iter()) {
+                let res = act(
+                    &app,
+                    &sibling,
+                    action,
+                    &[("comments", "x"), ("reason", "x")],
+                )
+                .await;
+                assert_eq!(
+                    res.status,
+                    StatusCode::FORBIDDEN,
+                    "{label} sibling {role:?} {action}"
+                );
+            }
+            let own = app.login_as("gulou", role).await;
+            let editor = matches!(role, Role::Admin | Role::Approver);
+            for action in records {
+                let res = act(&app, &own, action, &[]).await;
+                if editor {
+                    assert_ne!(
+                        res.status,
+                        StatusCode::FORBIDDEN,
+                        "{label} gulou {role:?} {action}"
+                    );
+                } else {
+                    assert_eq!(
+                        res.status,
+                        StatusCode::FORBIDDEN,
+                        "{label} gulou {role:?} {action}"
+                    );
+                }
+            }
+            // Nobody in gulou reviews gulou's own report.
+            for action in review {
+                let res = act(&app, &own, action, &[("comments", "x")]).await;
+                assert_eq!(
+                    res.status,
+                    StatusCode::FORBIDDEN,
+                    "{label} gulou {role:?} {action}"
+                );
+            }
+            if role != Role::Admin {
+                let res = act(&app, &own, "unlock", &[("reason", "x")]).await;
+                assert_eq!(
+                    res.status,
+                    StatusCode::FORBIDDEN,
+                    "{label} gulou {role:?} unlock"
+                );
+            }
+        }
+        let admin = app.login_as("gulou", Role::Admin).await;
+        let res = app
+            .post_csrf(
+                "/admin/agencies/nowhere/reports/2025/statistics",
+                &admin,
+                &[],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+        let res = app
+            .post_csrf(&format!("{PAGE}/no-such-action"), &admin, &[])
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+        let res = app
+            .post_form(
+                &format!("{PAGE}/statistics"),
+                Some(&admin),
+                &[("csrf_token", "wrong")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{label}: CSRF");
+    }
+}

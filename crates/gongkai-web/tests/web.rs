@@ -259,6 +259,22 @@ fn staff_routes(user_id: i64) -> Vec<RouteCase> {
             vec![],
         ),
         (Method::GET, "/admin/agencies/{a}/dashboard".into(), vec![]),
+        (Method::GET, "/admin/agencies/{a}/reports".into(), vec![]),
+        (
+            Method::GET,
+            "/admin/agencies/{a}/reports/2025".into(),
+            vec![],
+        ),
+        (
+            Method::GET,
+            "/admin/agencies/{a}/reports/2025/rollup".into(),
+            vec![],
+        ),
+        (
+            Method::GET,
+            "/admin/agencies/{a}/reports/2025/rollup.xlsx".into(),
+            vec![],
+        ),
         (
             Method::POST,
             "/admin/agencies/{a}".into(),

@@ -366,7 +366,7 @@ pub async fn staff_report_get(
 /// `/admin/agencies/{agency}/reports`: last year's report page.
 pub async fn staff_reports_get(
     State(state): State<AppState>,
-    StaffSession(_): StaffSession,
+    StaffSession(session): StaffSession,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
     // Only a known (validated) code goes into the Location header.
@@ -375,6 +375,8 @@ pub async fn staff_reports_get(
         .agency_by_code(&code)
         .await?
         .ok_or_else(|| AppError::agency_not_found(&code))?;
+    let tree = state.store().agency_tree().await?;
+    staff_view_of(&session.principal, &tree, agency.id).ok_or_else(AppError::forbidden)?;
     let year = today().year() - 1;
     Ok(Redirect::to(&format!("/admin/agencies/{}/reports/{year}", agency.code)).into_response())
 }
