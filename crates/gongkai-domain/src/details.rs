@@ -294,12 +294,14 @@ pub fn validate_details(
                         "请选择计收方式：per_application（按件计收）或 per_page（按量计收）",
                     ))
                 }
-                Some(other) => return Err(err(
-                    "fee_method",
-                    format!(
+                Some(other) => {
+                    return Err(err(
+                        "fee_method",
+                        format!(
                         "“{other}”无效，应为 per_application（按件计收）或 per_page（按量计收）"
                     ),
-                )),
+                    ))
+                }
             };
             let quantity = input.fee_quantity.ok_or_else(|| {
                 err(

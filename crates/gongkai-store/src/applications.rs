@@ -21,7 +21,9 @@ use gongkai_domain::clock::{
     compute_clock, ApplicationEvent, Channel, Clock, ClockSettings, EventKind, EventKindName,
     Status,
 };
-use gongkai_domain::outcome::Outcome;
+use gongkai_domain::details::{validate_details, DetailsInput, EventDetails};
+use gongkai_domain::letters::LetterKind;
+use gongkai_domain::outcome::{Outcome, UnavailableReason};
 use gongkai_domain::{AgencyHandler, AgencyStaffView, ApplicationReader};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -95,6 +97,9 @@ pub struct RecordedEvent {
     pub outcome: Option<Outcome>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// What the event's letter says (absent on older rows and bare API events).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<EventDetails>,
     pub actor_label: String,
     pub created_at: String,
 }
@@ -107,6 +112,8 @@ struct Payload {
     outcome: Option<Outcome>,
     #[serde(default)]
     reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    details: Option<EventDetails>,
 }
 
 /// One application with its applicant, events and computed clock.
@@ -276,6 +283,7 @@ fn event_row_into(row: EventRow) -> Result<RecordedEvent> {
         event: p.event,
         outcome: p.outcome,
         reason: p.reason,
+        details: p.details,
         actor_label: row.actor_label,
         created_at: row.created_at,
     })
@@ -431,6 +439,7 @@ impl Store {
             event: received.clone(),
             outcome: None,
             reason: None,
+            details: None,
         })
         .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let code = tracking_code();
@@ -489,6 +498,23 @@ impl Store {
         id: i64,
         new: NewEvent,
     ) -> Result<Application> {
+        self.add_application_event_with(cap, calendar, id, new, None)
+            .await
+    }
+
+    /// [`Store::add_application_event`] with the details its letter needs
+    /// (`gongkai_domain::details::validate_details`: checked against the
+    /// kind and outcome, the fee computed). An event with a letter
+    /// (补正, 延期, 征求意见, 收费, 答复) gets its letter number in the same
+    /// transaction.
+    pub async fn add_application_event_with(
+        &self,
+        cap: &AgencyHandler,
+        calendar: &Calendar,
+        id: i64,
+        new: NewEvent,
+        details: Option<&DetailsInput>,
+    ) -> Result<Application> {
         let today = today();
         let kind_name = new.event.kind.kind_name();
         if new.event.on > today {
@@ -535,10 +561,14 @@ impl Store {
             .map(str::trim)
             .filter(|r| !r.is_empty())
             .map(str::to_string);
+        let details =
+            validate_details(kind_name, new.event.on, outcome, reason.as_deref(), details)
+                .map_err(|e| rejected("invalid_input", e.to_string()))?;
         let payload = serde_json::to_string(&Payload {
             event: new.event.clone(),
             outcome,
             reason: reason.clone(),
+            details,
         })
         .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let now = crate::now_text();
@@ -564,6 +594,21 @@ impl Store {
             .bind(id).bind(seq).bind(kind_name.name()).bind(&on).bind(&payload)
             .bind(&cap.actor().label).bind(&now)
             .execute(c).await.map(|r| r.rows_affected()))?;
+        let letter_no = match LetterKind::for_event(kind_name, outcome) {
+            Some(kind) => Some(
+                crate::letters::allocate(
+                    &mut tx,
+                    cap.agency_id(),
+                    id,
+                    seq,
+                    kind,
+                    new.event.on,
+                    &now,
+                )
+                .await?,
+            ),
+            None => None,
+        };
         let status = enum_name(&clock.status);
         let due_on = clock.due_on.map(date_text);
         let outcome_id = outcome.map(|o| o.id().to_string());
@@ -581,7 +626,7 @@ impl Store {
                 object_id: id.to_string(),
                 summary: serde_json::json!({
                     "seq": seq, "kind": kind_name.name(), "on": on, "outcome": outcome_id,
-                    "status": status, "due_on": due_on,
+                    "status": status, "due_on": due_on, "letter_no": letter_no,
                 }),
             },
         )
@@ -745,6 +790,228 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+/// The result of a transfer: the sender's application (answered) and the
+/// receiver's new one.
+#[derive(Debug, Clone)]
+pub struct Transferred {
+    pub sent: Application,
+    pub received_id: i64,
+    pub received_tracking_code: String,
+    pub received_due_on: Option<Date>,
+    pub to_agency_code: String,
+    pub to_agency_name: String,
+}
+
+impl Store {
+    /// Transfers an application to another agency on the platform (转送).
+    ///
+    /// How the law is applied (条例 Art. 36(5); spec "Outcomes"): the
+    /// receiving agency is the competent one. In one transaction:
+    /// - the sending agency answers `unavailable.not_held` (（四）1, 本机关不掌握相关
+    ///   政府信息) on `on`, naming the receiving agency and its contacts, with an
+    ///   answer letter numbered as usual; its clock closes and its report counts
+    ///   the application once, as （四）1 of the year of the answer;
+    /// - the receiving agency gets a new application (same applicant and
+    ///   request, a new tracking code) received on `on`: its 20 working days
+    ///   count from the transfer date, and its report counts it as a new
+    ///   application of that year.
+    ///
+    /// `to_code` names an agency (any agency on the platform may receive; the
+    /// sender needs no role there). Both agencies' audit logs get an entry.
+    pub async fn transfer_application(
+        &self,
+        cap: &AgencyHandler,
+        calendar: &Calendar,
+        id: i64,
+        to_code: &str,
+        on: Date,
+        note: Option<String>,
+    ) -> Result<Transferred> {
+        let today = today();
+        if on > today {
+            return Err(rejected(
+                "invalid_input",
+                format!(
+                    "字段 on：转送日期 {} 晚于今天（{}）",
+                    date_text(on),
+                    date_text(today)
+                ),
+            ));
+        }
+        let to_code = to_code.trim();
+        let target = self.agency_by_code(to_code).await?.ok_or_else(|| {
+            rejected(
+                "invalid_input",
+                format!("字段 to：找不到代码为“{to_code}”的机关"),
+            )
+        })?;
+        if target.id == cap.agency_id() {
+            return Err(rejected("invalid_input", "字段 to：不能转送给本机关"));
+        }
+        let sender = self
+            .agency_by_id(cap.agency_id())
+            .await?
+            .ok_or_else(|| StoreError::not_found("机关"))?;
+        let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+        if note.as_ref().is_some_and(|n| n.chars().count() > 2_000) {
+            return Err(rejected(
+                "invalid_input",
+                "字段 reason：转送说明不能超过2000个字符",
+            ));
+        }
+        let contact: Vec<String> = [
+            ("电话", &target.office.phone),
+            ("地址", &target.office.address),
+            ("电子邮箱", &target.office.email),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| format!("{k}{}", v.trim()))
+        .collect();
+        let code = tracking_code();
+        let outcome = Outcome::Unavailable(UnavailableReason::NotHeld);
+        let answered = ApplicationEvent::new(on, EventKind::Answered);
+        let now = crate::now_text();
+
+        let mut tx = self.begin().await?;
+        let touched = on_tx!(&mut tx, c => sqlx::query(
+            "UPDATE applications SET updated_at = $1 WHERE id = $2 AND agency_id = $3")
+            .bind(&now).bind(id).bind(cap.agency_id()).execute(c).await.map(|r| r.rows_affected()))?;
+        if touched != 1 {
+            return Err(StoreError::not_found("申请"));
+        }
+        let row: ApplicationRow = on_tx!(&mut tx, c => sqlx::query_as(
+            concat!(select_application!(), " WHERE id = $1")).bind(id).fetch_one(c).await)?;
+        let recorded = events_in_tx(&mut tx, id).await?;
+        let mut events: Vec<ApplicationEvent> = recorded.iter().map(|e| e.event.clone()).collect();
+        events.push(answered.clone());
+        let clock = compute_clock(&events, calendar, &ClockSettings::default(), today)
+            .map_err(|e| rejected("invalid_event", e.to_string()))?;
+        let received = ApplicationEvent::new(
+            on,
+            EventKind::Received {
+                channel: enum_parse("提交渠道", &row.channel)?,
+            },
+        );
+        let new_clock = compute_clock(
+            std::slice::from_ref(&received),
+            calendar,
+            &ClockSettings::default(),
+            today,
+        )
+        .map_err(|e| rejected("invalid_input", format!("字段 on：{e}")))?;
+        let seq = recorded.iter().map(|e| e.seq).max().unwrap_or(0) + 1;
+        let on_text = date_text(on);
+        let sent_payload =
+            serde_json::to_string(&Payload {
+                event: answered,
+                outcome: Some(outcome),
+                reason: Some(note.clone().unwrap_or_else(|| {
+                    format!("该信息由{}负责公开，已转送该机关办理", target.name)
+                })),
+                details: Some(EventDetails {
+                    legal_basis: outcome.basis().map(|b| b.text()),
+                    competent_agency: Some(target.name.clone()),
+                    competent_contact: Some(if contact.is_empty() {
+                        "见该机关政府信息公开指南".to_string()
+                    } else {
+                        contact.join("，")
+                    }),
+                    transferred_to: Some(target.name.clone()),
+                    transfer_tracking_code: Some(code.clone()),
+                    ..EventDetails::default()
+                }),
+            })
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        on_tx!(&mut tx, c => sqlx::query(
+            "INSERT INTO application_events (application_id, seq, kind, on_date, payload, actor_label, created_at) VALUES ($1, $2, 'answered', $3, $4, $5, $6)")
+            .bind(id).bind(seq).bind(&on_text).bind(&sent_payload)
+            .bind(&cap.actor().label).bind(&now)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        let letter_no = crate::letters::allocate(
+            &mut tx,
+            cap.agency_id(),
+            id,
+            seq,
+            LetterKind::Answer(outcome),
+            on,
+            &now,
+        )
+        .await?;
+        let status = enum_name(&clock.status);
+        let due_on = clock.due_on.map(date_text);
+        on_tx!(&mut tx, c => sqlx::query(
+            "UPDATE applications SET status = $1, due_on = $2, outcome = $3 WHERE id = $4")
+            .bind(&status).bind(&due_on).bind(outcome.id()).bind(id)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+
+        let new_status = enum_name(&new_clock.status);
+        let new_due_on = new_clock.due_on.map(date_text);
+        let new_id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
+            "INSERT INTO applications (agency_id, tracking_code, applicant_kind, applicant_name, id_number, credit_code, phone, email, address, identity_key, channel, received_on, request, status, due_on, outcome, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, NULL, $16, $16) RETURNING id")
+            .bind(target.id).bind(&code).bind(&row.applicant_kind).bind(&row.applicant_name)
+            .bind(&row.id_number).bind(&row.credit_code).bind(&row.phone).bind(&row.email)
+            .bind(&row.address).bind(&row.identity_key).bind(&row.channel).bind(&on_text)
+            .bind(&row.request).bind(&new_status).bind(&new_due_on).bind(&now)
+            .fetch_one(c).await)?;
+        let received_payload = serde_json::to_string(&Payload {
+            event: received,
+            outcome: None,
+            reason: None,
+            details: Some(EventDetails {
+                transferred_from: Some(sender.name.clone()),
+                ..EventDetails::default()
+            }),
+        })
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        on_tx!(&mut tx, c => sqlx::query(
+            "INSERT INTO application_events (application_id, seq, kind, on_date, payload, actor_label, created_at) VALUES ($1, 1, 'received', $2, $3, $4, $5)")
+            .bind(new_id).bind(&on_text).bind(&received_payload).bind(&cap.actor().label).bind(&now)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        append(
+            &mut tx,
+            AuditRecord {
+                actor: cap.actor(),
+                agency_id: Some(target.id),
+                action: "application.transfer_in",
+                object_kind: "application",
+                object_id: new_id.to_string(),
+                summary: serde_json::json!({
+                    "from_agency": sender.code, "from_application": id, "tracking_code": code,
+                    "received_on": on_text, "due_on": new_due_on,
+                }),
+            },
+        )
+        .await?;
+        append(
+            &mut tx,
+            AuditRecord {
+                actor: cap.actor(),
+                agency_id: Some(cap.agency_id()),
+                action: "application.transfer",
+                object_kind: "application",
+                object_id: id.to_string(),
+                summary: serde_json::json!({
+                    "seq": seq, "on": on_text, "outcome": outcome.id(), "letter_no": letter_no,
+                    "to_agency": target.code, "to_application": new_id, "status": status,
+                }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        let sent = self.application_in(cap.agency_id(), id, calendar).await?;
+        Ok(Transferred {
+            sent,
+            received_id: new_id,
+            received_tracking_code: code,
+            received_due_on: new_clock.due_on,
+            to_agency_code: target.code,
+            to_agency_name: target.name,
+        })
     }
 }
 

@@ -29,6 +29,10 @@ pub(crate) const COPY_TABLES: &[(&str, bool)] = &[
     ("annual_reports", false),
     ("annual_report_versions", true),
     ("report_unlocks", true),
+    ("letter_settings", false),
+    ("letter_templates", false),
+    ("letter_serials", false),
+    ("letters", false),
     ("audit_log", false),
     ("audit_head", false),
 ];

@@ -12,6 +12,7 @@ mod backup;
 mod calendar;
 mod clock;
 mod copy;
+mod letters;
 mod oversight;
 mod password;
 mod records;
@@ -25,7 +26,7 @@ pub use agencies::Agency;
 pub use applications::MAX_REQUEST_CHARS;
 pub use applications::{
     Application, ApplicationFilter, ApplicationSummary, NewApplication, NewEvent, RecordedEvent,
-    StoredApplicant, TrackedApplication, TrackedEvent, YearRecord,
+    StoredApplicant, TrackedApplication, TrackedEvent, Transferred, YearRecord,
 };
 pub use audit::{AuditEntry, AuditVerdict};
 pub use backup::restore_sqlite;
@@ -35,6 +36,7 @@ pub use records::{
     report_from_json, AppealCaseView, DeadlineInfo, InfoOfficer, NewAppealCase, ProposalCounts,
     ProposalKind, PublishedVersion, ReportState, StoredAppealCase, Training, YearReport,
 };
+pub use letters::{LetterDocument, LetterRecord, StoredTemplate};
 pub use sessions::{random_token, NewSession, SessionInfo, SESSION_HOURS};
 pub use users::{NewUser, UserSummary};
 
