@@ -96,6 +96,90 @@ pub struct NewEventJson {
     pub outcome: Option<String>,
     /// Reasons, e.g. for anything withheld.
     pub reason: Option<String>,
+    /// What the event's letter says (optional; when sent, it must be complete
+    /// for the kind: see [`EventDetailsInJson`]).
+    pub details: Option<EventDetailsInJson>,
+}
+
+/// Details of an event for its letter. Only the fields of the event's kind
+/// are allowed; bad or missing ones give `invalid_input` naming `details.<field>`.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct EventDetailsInJson {
+    /// correction_requested (required): everything to correct, one item each.
+    pub items: Option<Vec<String>>,
+    /// correction_requested: deadline for the correction (`YYYY-MM-DD`, after the notice).
+    pub correction_deadline: Option<String>,
+    /// consultation_started (required): the third party or co-author agency.
+    pub party_name: Option<String>,
+    /// consultation_started: its contact.
+    pub party_contact: Option<String>,
+    /// fee_notice (required): `per_application` (按件) or `per_page` (按量).
+    pub fee_method: Option<String>,
+    /// fee_notice (required): the applicant's applications this calendar month
+    /// (this one included), or the pages; the amount is computed by the fee rules.
+    pub fee_quantity: Option<u32>,
+    /// answered: the citation; defaults to the outcome's 条例 article.
+    pub legal_basis: Option<String>,
+    /// answered (disclosed / partly_disclosed): how the information is provided.
+    pub delivery_method: Option<String>,
+    /// answered: when it is provided (`YYYY-MM-DD`).
+    pub delivery_on: Option<String>,
+    /// answered: where it is already public.
+    pub public_location: Option<String>,
+    /// answered `unavailable.not_held`: the competent agency…
+    pub competent_agency: Option<String>,
+    /// …and its contacts (required with it).
+    pub competent_contact: Option<String>,
+    /// answered: documents released.
+    pub attachments: Option<Vec<String>>,
+}
+
+impl EventDetailsInJson {
+    fn into_input(self) -> gongkai_domain::details::DetailsInput {
+        gongkai_domain::details::DetailsInput {
+            items: self.items.unwrap_or_default(),
+            correction_deadline: self.correction_deadline,
+            party_name: self.party_name,
+            party_contact: self.party_contact,
+            fee_method: self.fee_method,
+            fee_quantity: self.fee_quantity,
+            legal_basis: self.legal_basis,
+            delivery_method: self.delivery_method,
+            delivery_on: self.delivery_on,
+            public_location: self.public_location,
+            competent_agency: self.competent_agency,
+            competent_contact: self.competent_contact,
+            attachments: self.attachments.unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TransferJson {
+    /// Code of the receiving agency (the competent one).
+    pub to: String,
+    /// Transfer date (`YYYY-MM-DD`, not in the future): the sender's answer
+    /// date and the receiver's receipt date.
+    pub on: String,
+    /// Why the receiving agency is the competent one (printed in the answer).
+    pub reason: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TransferredJson {
+    /// Code of the receiving agency.
+    pub agency: String,
+    /// The receiving agency's new application.
+    pub id: i64,
+    pub tracking_code: String,
+    pub due_on: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TransferResultJson {
+    /// The sending agency's application, answered `unavailable.not_held`.
+    pub application: ApplicationJson,
+    pub transferred_to: TransferredJson,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -128,6 +212,12 @@ pub struct EventJson {
     pub outcome: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The event's details as stored (see `EventDetailsInJson`; fee_notice
+    /// adds `fee_amount_yuan` and `fee_basis`; transfers add `transferred_to`,
+    /// `transfer_tracking_code` or `transferred_from`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
     /// Who recorded it.
     pub actor: String,
     pub recorded_at: String,
@@ -204,6 +294,10 @@ fn event_json(e: &RecordedEvent) -> EventJson {
         approver: None,
         outcome: e.outcome.map(|o| o.id().to_string()),
         reason: e.reason.clone(),
+        details: e
+            .details
+            .as_ref()
+            .and_then(|d| serde_json::to_value(d).ok()),
         actor: e.actor_label.clone(),
         recorded_at: e.created_at.clone(),
     };
@@ -543,9 +637,10 @@ pub async fn application_events_post(
     let (id, agency, cap) = handler_for_application(&state, &p.0, &id).await?;
     let event = event_of(&p.0, &agency, &body)?;
     let calendar = state.store().calendar().await?;
+    let details = body.details.map(EventDetailsInJson::into_input);
     let a = state
         .store()
-        .add_application_event(
+        .add_application_event_with(
             &cap,
             &calendar,
             id,
@@ -554,9 +649,44 @@ pub async fn application_events_post(
                 outcome: body.outcome,
                 reason: body.reason,
             },
+            details.as_ref(),
         )
         .await?;
     let mut out = application_json(&a, &agency.code);
     out.hints = hints_of(&state, &cap.reader(), id).await?;
     Ok(Json(out))
+}
+
+/// Transfers the application to the competent agency on the platform: the
+/// sender answers `unavailable.not_held` naming it (its clock closes; its
+/// report counts （四）1), and the receiver gets a new application received
+/// on the transfer date (its own 20 working days; counted in its report).
+#[utoipa::path(post, path = "/api/v1/applications/{id}/transfer", tag = "applications", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "申请编号")),
+    request_body = TransferJson,
+    responses((status = 200, body = TransferResultJson),
+              (status = 400, description = "invalid_input（字段 to、on）、invalid_event（申请已办结等）", body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn application_transfer_post(
+    State(state): State<AppState>,
+    p: ApiPrincipal,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<TransferJson>,
+) -> Result<Json<TransferResultJson>, ApiError> {
+    let (id, agency, cap) = handler_for_application(&state, &p.0, &id).await?;
+    let on = parse_date("on", &body.on)?;
+    let calendar = state.store().calendar().await?;
+    let t = state
+        .store()
+        .transfer_application(&cap, &calendar, id, &body.to, on, body.reason)
+        .await?;
+    Ok(Json(TransferResultJson {
+        application: application_json(&t.sent, &agency.code),
+        transferred_to: TransferredJson {
+            agency: t.to_agency_code,
+            id: t.received_id,
+            tracking_code: t.received_tracking_code,
+            due_on: t.received_due_on.map(date_text),
+        },
+    }))
 }

@@ -59,6 +59,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(applications::application_get))
         .routes(routes!(applications::application_events_post))
         .routes(routes!(reports::agency_report_get))
+        .routes(routes!(applications::application_transfer_post))
         .routes(routes!(oversight::agency_dashboard_get))
 }
 

@@ -1,5 +1,7 @@
 //! Server-rendered pages: one askama struct per page.
 
+mod application_detail;
+mod letter_templates;
 pub mod applications_queue;
 pub(crate) mod dashboard;
 mod login;
@@ -113,5 +115,37 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{agency}/xxgk/reports/{file}",
             get(reports::public_report_get),
+        )
+        .route(
+            "/admin/applications/{id}",
+            get(application_detail::application_get),
+        )
+        .route(
+            "/admin/applications/{id}/events",
+            post(application_detail::application_events_post),
+        )
+        .route(
+            "/admin/applications/{id}/transfer",
+            post(application_detail::application_transfer_post),
+        )
+        .route(
+            "/admin/applications/{id}/letters/{file}",
+            get(application_detail::letter_get),
+        )
+        .route(
+            "/admin/agencies/{agency}/letter-templates",
+            get(letter_templates::letter_templates_get),
+        )
+        .route(
+            "/admin/agencies/{agency}/letter-templates/settings",
+            post(letter_templates::letter_settings_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/letter-templates/{key}",
+            post(letter_templates::letter_template_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/letter-templates/{key}/reset",
+            post(letter_templates::letter_template_reset_post),
         )
 }
