@@ -758,8 +758,14 @@ pub async fn letter_get(
         })?;
     let base = format!("{}-{}", letter.letter_no, letter.kind.label());
     let ascii = format!("letter-{}-{seq}.{ext}", r.id);
+    // The Word file is downloaded; the printable page opens in the browser.
+    let how = if ext == "docx" {
+        "attachment"
+    } else {
+        "inline"
+    };
     let disposition = format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}.{ext}",
+        "{how}; filename=\"{ascii}\"; filename*=UTF-8''{}.{ext}",
         crate::auth::url_encode(&base).replace('+', "%20")
     );
     let (content_type, bytes) = if ext == "docx" {
