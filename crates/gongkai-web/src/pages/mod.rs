@@ -1,9 +1,9 @@
 //! Server-rendered pages: one askama struct per page.
 
 mod application_detail;
-mod letter_templates;
 pub mod applications_queue;
 pub(crate) mod dashboard;
+mod letter_templates;
 mod login;
 mod portal;
 pub mod reports;
