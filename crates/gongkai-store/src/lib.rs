@@ -32,11 +32,11 @@ pub use audit::{AuditEntry, AuditVerdict};
 pub use backup::restore_sqlite;
 pub use clock::{from_text as parse_timestamp, now, now_text, Timestamp};
 pub use copy::{copied_tables, CopyReport};
+pub use letters::{LetterDocument, LetterRecord, StoredTemplate};
 pub use records::{
     report_from_json, AppealCaseView, DeadlineInfo, InfoOfficer, NewAppealCase, ProposalCounts,
     ProposalKind, PublishedVersion, ReportState, StoredAppealCase, Training, YearReport,
 };
-pub use letters::{LetterDocument, LetterRecord, StoredTemplate};
 pub use sessions::{random_token, NewSession, SessionInfo, SESSION_HOURS};
 pub use users::{NewUser, UserSummary};
 
