@@ -325,6 +325,34 @@ fn staff_routes(user_id: i64) -> Vec<RouteCase> {
             format!("/admin/agencies/{{a}}/users/{user_id}/roles/drafter/revoke"),
             vec![],
         ),
+        (
+            Method::GET,
+            "/admin/agencies/{a}/letter-templates".into(),
+            vec![],
+        ),
+        (
+            Method::GET,
+            "/admin/agencies/{a}/letter-templates?key=answered.disclosed".into(),
+            vec![],
+        ),
+        (
+            Method::POST,
+            "/admin/agencies/{a}/letter-templates/settings".into(),
+            vec![("abbreviation", "鼓楼公".into())],
+        ),
+        (
+            Method::POST,
+            "/admin/agencies/{a}/letter-templates/answered.disclosed".into(),
+            vec![
+                ("body", "# 答复\n{{ remedy }}".into()),
+                ("action", "save".into()),
+            ],
+        ),
+        (
+            Method::POST,
+            "/admin/agencies/{a}/letter-templates/answered.disclosed/reset".into(),
+            vec![],
+        ),
     ]
 }
 
