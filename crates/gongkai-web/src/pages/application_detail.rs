@@ -22,8 +22,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_calendar::Calendar;
 use gongkai_domain::access::{application_reader_of, handler_of, staff_view_of};
 use gongkai_domain::clock::{
-    compute_clock, ApplicationEvent, ClockSettings, ConsultationParty, EventKind, EventKindName,
-    MAX_EXTENSION_WORKING_DAYS,
+    compute_clock, ApplicationEvent, ClockError, ClockSettings, ConsultationParty, EventKind,
+    EventKindName, MAX_EXTENSION_WORKING_DAYS,
 };
 use gongkai_domain::details::{DetailsInput, EventDetails};
 use gongkai_domain::letters::LetterKind;
@@ -330,8 +330,12 @@ fn next_events(a: &Application, calendar: &Calendar) -> Vec<&'static str> {
         }
         let mut all = events.clone();
         all.push(ApplicationEvent::new(today, kind));
-        if compute_clock(&all, calendar, &ClockSettings::default(), today).is_ok() {
-            out.push(name);
+        // A calendar that does not cover the dates yet (a year not imported)
+        // says nothing about the order of events: the form is still offered
+        // and the store decides.
+        match compute_clock(&all, calendar, &ClockSettings::default(), today) {
+            Ok(_) | Err(ClockError::Calendar(_)) => out.push(name),
+            Err(_) => {}
         }
     }
     out
