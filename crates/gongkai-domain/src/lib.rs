@@ -8,6 +8,7 @@ pub mod applicant;
 pub mod clock;
 pub mod details;
 pub mod fees;
+pub mod intake;
 pub mod figures;
 pub mod identity;
 pub mod letters;

@@ -33,6 +33,9 @@ pub(crate) const COPY_TABLES: &[(&str, bool)] = &[
     ("letter_templates", false),
     ("letter_serials", false),
     ("letters", false),
+    ("online_submissions", true),
+    ("application_attachments", true),
+    ("rate_limit_hits", true),
     ("audit_log", false),
     ("audit_head", false),
 ];
@@ -47,6 +50,7 @@ enum Value {
     Int(Option<i64>),
     Bool(Option<bool>),
     Text(Option<String>),
+    Bytes(Option<Vec<u8>>),
 }
 
 impl Store {
@@ -121,6 +125,7 @@ impl Store {
                     values.push(match ty.as_str() {
                         "bigint" | "integer" | "smallint" => Value::Int(row.try_get(i)?),
                         "boolean" => Value::Bool(row.try_get(i)?),
+                        "bytea" => Value::Bytes(row.try_get(i)?),
                         _ => Value::Text(row.try_get(i)?),
                     });
                 }
@@ -130,6 +135,7 @@ impl Store {
                         Value::Int(x) => q.bind(x),
                         Value::Bool(x) => q.bind(x),
                         Value::Text(x) => q.bind(x),
+                        Value::Bytes(x) => q.bind(x),
                     };
                 }
                 q.execute(&mut *tx).await?;

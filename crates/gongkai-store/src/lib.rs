@@ -14,6 +14,7 @@ mod clock;
 mod copy;
 mod letters;
 mod oversight;
+mod intake;
 mod password;
 mod records;
 mod sessions;
@@ -36,6 +37,10 @@ pub use letters::{LetterDocument, LetterRecord, StoredTemplate};
 pub use records::{
     report_from_json, AppealCaseView, DeadlineInfo, InfoOfficer, NewAppealCase, ProposalCounts,
     ProposalKind, PublishedVersion, ReportState, StoredAppealCase, Training, YearReport,
+};
+pub use intake::{
+    public_actor, AttachmentFile, AttachmentInfo, NewAttachment, NewSubmission, PendingSubmission,
+    SubmissionReceipt, SubmissionState, TrackedSubmission, MAX_REJECT_REASON_CHARS,
 };
 pub use sessions::{random_token, NewSession, SessionInfo, SESSION_HOURS};
 pub use users::{NewUser, UserSummary};

@@ -6,6 +6,7 @@ mod applications;
 mod json;
 mod oversight;
 pub mod reports;
+pub mod public;
 
 use crate::AppState;
 use axum::response::IntoResponse;
@@ -26,7 +27,7 @@ pub use json::ApiJson;
         description = "机关、工作人员及政府信息公开业务的 JSON 接口。工作人员接口使用 `Authorization: Bearer gk_…` 令牌（`gongkai user token` 生成）。错误统一返回 `{\"error\": {\"code\", \"message\"}}`，`code` 为稳定的机器可读代码。"
     ),
     modifiers(&BearerAuth),
-    tags((name = "agencies", description = "机关"), (name = "users", description = "工作人员"), (name = "applications", description = "依申请公开"), (name = "reports", description = "政府信息公开工作年度报告"))
+    tags((name = "agencies", description = "机关"), (name = "users", description = "工作人员"), (name = "applications", description = "依申请公开"), (name = "reports", description = "政府信息公开工作年度报告"), (name = "intake", description = "网上申请与受理确认"))
 )]
 struct ApiDoc;
 
@@ -61,6 +62,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::agency_report_get))
         .routes(routes!(applications::application_transfer_post))
         .routes(routes!(oversight::agency_dashboard_get))
+        .routes(routes!(public::public_applications_post))
+        .routes(routes!(public::agency_submissions_get))
+        .routes(routes!(public::submission_confirm_post))
+        .routes(routes!(public::submission_reject_post))
 }
 
 /// The OpenAPI document, built once.
