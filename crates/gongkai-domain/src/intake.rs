@@ -28,8 +28,9 @@ pub const MAX_FILE_NAME_CHARS: usize = 120;
 /// Longest request text (characters).
 pub const MAX_REQUEST_CHARS: usize = 10_000;
 /// File kinds accepted as attachments.
-pub const ALLOWED_EXTENSIONS: [&str; 9] =
-    ["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt"];
+pub const ALLOWED_EXTENSIONS: [&str; 9] = [
+    "pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt",
+];
 
 /// One problem with one field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -365,12 +366,13 @@ impl SubmissionDraft {
                 "delivery",
                 format!("请选择获取信息的方式：{}", Delivery::choices_text()),
             )),
-            Some(Delivery::Post) if blank(&self.address).is_none() => errors.push(
-                FieldError::new("address", "选择邮寄时请填写通信地址（含邮政编码）"),
-            ),
-            Some(Delivery::Email) if blank(&self.email).is_none() => errors.push(
-                FieldError::new("email", "选择电子邮件方式时请填写电子邮箱"),
-            ),
+            Some(Delivery::Post) if blank(&self.address).is_none() => errors.push(FieldError::new(
+                "address",
+                "选择邮寄时请填写通信地址（含邮政编码）",
+            )),
+            Some(Delivery::Email) if blank(&self.email).is_none() => {
+                errors.push(FieldError::new("email", "选择电子邮件方式时请填写电子邮箱"))
+            }
             Some(_) => {}
         }
         match (applicant, preferred_form, delivery) {
@@ -499,7 +501,9 @@ pub fn check_attachment(raw_name: &str, bytes: &[u8]) -> Result<CheckedAttachmen
 }
 
 /// Checks the number of attachments, then each one.
-pub fn check_attachments(files: &[(&str, &[u8])]) -> Result<Vec<CheckedAttachment>, Vec<FieldError>> {
+pub fn check_attachments(
+    files: &[(&str, &[u8])],
+) -> Result<Vec<CheckedAttachment>, Vec<FieldError>> {
     if files.len() > MAX_ATTACHMENTS {
         return Err(vec![FieldError::new(
             "attachments",
@@ -582,7 +586,10 @@ mod tests {
         assert!(fields.contains(&"id_number"), "{errs:?}");
         assert!(fields.contains(&"phone"), "{errs:?}");
         assert!(fields.contains(&"address"), "{errs:?}");
-        assert!(errs.iter().any(|e| e.message.contains("校验位")), "{errs:?}");
+        assert!(
+            errs.iter().any(|e| e.message.contains("校验位")),
+            "{errs:?}"
+        );
     }
 
     #[test]
@@ -606,7 +613,10 @@ mod tests {
     fn disguised_and_oversized_attachments() {
         assert!(check_attachment("a.pdf", b"%PDF-1.7 ...").is_ok());
         let e = check_attachment("C:\\x\\申请.docx", b"just text").unwrap_err();
-        assert!(e.message.contains("申请.docx") && e.message.contains("不符"), "{e}");
+        assert!(
+            e.message.contains("申请.docx") && e.message.contains("不符"),
+            "{e}"
+        );
         assert!(check_attachment("a.png", b"%PDF-1.7").is_err());
         assert!(check_attachment("a.exe", b"MZ").is_err());
         assert!(check_attachment("a.txt", b"hello\0world").is_err());

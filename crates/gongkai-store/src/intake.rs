@@ -17,9 +17,7 @@ use gongkai_calendar::Calendar;
 use gongkai_domain::applicant::{
     mask_credit_code, mask_id_number, mask_keep, mask_name, ApplicantKind, MaskedApplicant,
 };
-use gongkai_domain::clock::{
-    compute_clock, ApplicationEvent, Channel, ClockSettings, EventKind,
-};
+use gongkai_domain::clock::{compute_clock, ApplicationEvent, Channel, ClockSettings, EventKind};
 use gongkai_domain::intake::{
     check_attachments, errors_text, Delivery, IdDocument, InfoForm, SubmissionDraft,
 };
@@ -258,7 +256,10 @@ impl Store {
             .ok_or_else(|| {
                 rejected(
                     "invalid_input",
-                    format!("字段 agency（受理机关）：找不到代码为“{}”的机关", agency_code.trim()),
+                    format!(
+                        "字段 agency（受理机关）：找不到代码为“{}”的机关",
+                        agency_code.trim()
+                    ),
                 )
             })?;
         let mut errors = match new.draft.validate(today) {
@@ -673,7 +674,12 @@ impl Store {
 
     /// Whether `key` has reached `limit` counted requests within `window`
     /// (without counting this one).
-    pub async fn rate_limited(&self, key: &str, limit: i64, window: time::Duration) -> Result<bool> {
+    pub async fn rate_limited(
+        &self,
+        key: &str,
+        limit: i64,
+        window: time::Duration,
+    ) -> Result<bool> {
         let since = crate::clock::to_text(crate::now() - window);
         let n: i64 = on_pool!(&self.pool, p => sqlx::query_scalar(
             "SELECT COUNT(*) FROM rate_limit_hits WHERE throttle_key = $1 AND hit_at > $2")

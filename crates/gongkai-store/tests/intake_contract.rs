@@ -69,9 +69,12 @@ async fn submit_confirm_reject_track_and_tenancy() {
         let seeded = seed(s).await;
         let calendar = s.calendar().await.unwrap();
         let tree = s.agency_tree().await.unwrap();
-        let handler =
-            handler_of(&principal(s, &seeded, "gulou", Role::Handler).await, &tree, seeded.gulou.id)
-                .unwrap();
+        let handler = handler_of(
+            &principal(s, &seeded, "gulou", Role::Handler).await,
+            &tree,
+            seeded.gulou.id,
+        )
+        .unwrap();
         let other = handler_of(
             &principal(s, &seeded, "sibling", Role::Handler).await,
             &tree,
@@ -82,7 +85,11 @@ async fn submit_confirm_reject_track_and_tenancy() {
         // Bad input: every field named, nothing stored, no audit entry.
         let before = entries(s).await;
         let mut bad = draft();
-        bad.id_number = format!("{}{}", &id_number()[..17], if id_number().ends_with('0') { '1' } else { '0' });
+        bad.id_number = format!(
+            "{}{}",
+            &id_number()[..17],
+            if id_number().ends_with('0') { '1' } else { '0' }
+        );
         bad.phone = String::new();
         let err = s
             .submit_online_application(
@@ -196,7 +203,10 @@ async fn submit_confirm_reject_track_and_tenancy() {
             db.label
         );
         assert_eq!(app.status, Status::OnTime);
-        assert_eq!(app.applicant.id_number.as_deref(), Some(id_number().as_str()));
+        assert_eq!(
+            app.applicant.id_number.as_deref(),
+            Some(id_number().as_str())
+        );
         let files = s
             .application_attachments(&handler.reader(), app.id)
             .await
@@ -235,7 +245,10 @@ async fn submit_confirm_reject_track_and_tenancy() {
             .await
             .unwrap();
         assert_ne!(second.tracking_code, receipt.tracking_code);
-        let e = s.reject_submission(&handler, second.id, "  ").await.unwrap_err();
+        let e = s
+            .reject_submission(&handler, second.id, "  ")
+            .await
+            .unwrap_err();
         assert_eq!(code_of(&e), "invalid_input");
         s.reject_submission(&handler, second.id, "重复提交")
             .await

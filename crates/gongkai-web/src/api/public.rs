@@ -256,7 +256,9 @@ pub async fn public_applications_post(
         Json(SubmissionCreatedJson {
             tracking_code: receipt.tracking_code,
             status: "pending".to_string(),
-            message: "申请已提交，等待受理机关确认；确认之日为收到申请之日，机关自该日起20个工作日内答复".to_string(),
+            message:
+                "申请已提交，等待受理机关确认；确认之日为收到申请之日，机关自该日起20个工作日内答复"
+                    .to_string(),
         }),
     ))
 }

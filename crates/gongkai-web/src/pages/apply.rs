@@ -45,7 +45,6 @@ pub struct AgencyChoice {
 struct ApplyPage {
     nav: Nav,
     form_token: String,
-    agency: String,
     agencies: Vec<AgencyChoice>,
     kinds: Vec<Choice>,
     id_types: Vec<Choice>,
@@ -102,7 +101,11 @@ fn choices<T: Copy + PartialEq>(
 /// The form token: the browser's current one when it looks sound, else a new one.
 fn form_token(headers: &HeaderMap) -> String {
     cookies::get(headers, PRE_CSRF_COOKIE)
-        .filter(|t| (20..=128).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .filter(|t| {
+            (20..=128).contains(&t.len())
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
         .unwrap_or_else(gongkai_store::random_token)
 }
 
@@ -148,12 +151,31 @@ async fn apply_page(
     let page = render(&ApplyPage {
         nav: Nav::new(state, session),
         form_token: token.clone(),
-        agency,
         agencies,
-        kinds: choices(&ApplicantKind::ALL, ApplicantKind::name, ApplicantKind::form_label_zh, &v.kind),
-        id_types: choices(IdDocument::ALL, IdDocument::name, |t| t.label_zh().to_string(), &id_type),
-        forms: choices(InfoForm::ALL, InfoForm::name, |t| t.label_zh().to_string(), &v.preferred_form),
-        deliveries: choices(Delivery::ALL, Delivery::name, |t| t.label_zh().to_string(), &v.delivery),
+        kinds: choices(
+            &ApplicantKind::ALL,
+            ApplicantKind::name,
+            ApplicantKind::form_label_zh,
+            &v.kind,
+        ),
+        id_types: choices(
+            IdDocument::ALL,
+            IdDocument::name,
+            |t| t.label_zh().to_string(),
+            &id_type,
+        ),
+        forms: choices(
+            InfoForm::ALL,
+            InfoForm::name,
+            |t| t.label_zh().to_string(),
+            &v.preferred_form,
+        ),
+        deliveries: choices(
+            Delivery::ALL,
+            Delivery::name,
+            |t| t.label_zh().to_string(),
+            &v.delivery,
+        ),
         v,
         errors,
         top_error,
@@ -165,7 +187,12 @@ async fn apply_page(
             .collect::<Vec<_>>()
             .join(","),
     })?;
-    let cookie = cookies::set(PRE_CSRF_COOKIE, &token, state.config().secure_cookies, Some(3600));
+    let cookie = cookies::set(
+        PRE_CSRF_COOKIE,
+        &token,
+        state.config().secure_cookies,
+        Some(3600),
+    );
     Ok((status, [(header::SET_COOKIE, cookie)], page).into_response())
 }
 
@@ -214,7 +241,10 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> PageError {
     } else {
         PageError(AppError::bad_request(
             "invalid_form",
-            format!("表单内容不完整或格式不正确，请返回检查后重新提交（{}）", e.body_text()),
+            format!(
+                "表单内容不完整或格式不正确，请返回检查后重新提交（{}）",
+                e.body_text()
+            ),
         ))
     }
 }
@@ -292,8 +322,10 @@ pub async fn apply_post(
                 agency: p.agency,
                 v: p.draft,
                 errors: Vec::new(),
-                top_error: Some("页面已过期（或浏览器未启用 Cookie），请核对后重新提交".to_string()),
-                had_files: had_files,
+                top_error: Some(
+                    "页面已过期（或浏览器未启用 Cookie），请核对后重新提交".to_string(),
+                ),
+                had_files,
                 status: StatusCode::FORBIDDEN,
             },
         )
@@ -309,7 +341,7 @@ pub async fn apply_post(
                 v: p.draft,
                 errors: Vec::new(),
                 top_error: Some(e.message),
-                had_files: had_files,
+                had_files,
                 status: e.status,
             },
         )
@@ -364,9 +396,9 @@ pub async fn apply_post(
             Redisplay {
                 agency: p.agency,
                 v: p.draft,
-                errors: errors,
+                errors,
                 top_error: None,
-                had_files: had_files,
+                had_files,
                 status: StatusCode::BAD_REQUEST,
             },
         )
@@ -395,7 +427,7 @@ pub async fn apply_post(
                     v: p.draft,
                     errors: Vec::new(),
                     top_error: Some(message),
-                    had_files: had_files,
+                    had_files,
                     status: StatusCode::BAD_REQUEST,
                 },
             )
@@ -407,7 +439,12 @@ pub async fn apply_post(
         nav: Nav::new(&state, session.as_ref()),
         tracking_code: receipt.tracking_code,
         agency_name: agency.name,
-        submitted_at: receipt.submitted_at.chars().take(16).collect::<String>().replace('T', " "),
+        submitted_at: receipt
+            .submitted_at
+            .chars()
+            .take(16)
+            .collect::<String>()
+            .replace('T', " "),
         attachments,
     })?;
     // The used token goes: submitting the same page again is refused.

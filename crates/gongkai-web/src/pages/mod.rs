@@ -4,11 +4,14 @@ mod application_detail;
 pub mod applications_queue;
 pub(crate) mod dashboard;
 mod letter_templates;
+mod apply;
+mod intake_staff;
 mod login;
 mod portal;
 pub mod reports;
 mod rollup;
 mod staff;
+mod track;
 
 use crate::auth::Session;
 use crate::AppState;
@@ -38,6 +41,29 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login::login_get).post(login::login_post))
         .route("/logout", post(login::logout_post))
         .route("/admin", get(staff::staff_home_get))
+        .route(
+            "/apply",
+            get(apply::apply_get).post(apply::apply_post).layer(
+                axum::extract::DefaultBodyLimit::max(apply::APPLY_BODY_LIMIT),
+            ),
+        )
+        .route("/track", get(track::track_get).post(track::track_post))
+        .route(
+            "/admin/agencies/{agency}/applications/pending",
+            get(intake_staff::pending_get),
+        )
+        .route(
+            "/admin/agencies/{agency}/applications/pending/{id}/confirm",
+            post(intake_staff::confirm_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/applications/pending/{id}/reject",
+            post(intake_staff::reject_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/attachments/{id}",
+            get(intake_staff::attachment_get),
+        )
         .route(
             "/admin/password",
             get(staff::password_get).post(staff::password_post),
