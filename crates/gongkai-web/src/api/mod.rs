@@ -5,8 +5,8 @@ mod agencies;
 mod applications;
 mod json;
 mod oversight;
-pub mod reports;
 pub mod public;
+pub mod reports;
 
 use crate::AppState;
 use axum::response::IntoResponse;
