@@ -12,9 +12,9 @@ mod backup;
 mod calendar;
 mod clock;
 mod copy;
+mod intake;
 mod letters;
 mod oversight;
-mod intake;
 mod password;
 mod records;
 mod sessions;
@@ -33,14 +33,14 @@ pub use audit::{AuditEntry, AuditVerdict};
 pub use backup::restore_sqlite;
 pub use clock::{from_text as parse_timestamp, now, now_text, Timestamp};
 pub use copy::{copied_tables, CopyReport};
+pub use intake::{
+    public_actor, AttachmentFile, AttachmentInfo, NewAttachment, NewSubmission, PendingSubmission,
+    SubmissionReceipt, SubmissionState, TrackedSubmission, MAX_REJECT_REASON_CHARS,
+};
 pub use letters::{LetterDocument, LetterRecord, StoredTemplate};
 pub use records::{
     report_from_json, AppealCaseView, DeadlineInfo, InfoOfficer, NewAppealCase, ProposalCounts,
     ProposalKind, PublishedVersion, ReportState, StoredAppealCase, Training, YearReport,
-};
-pub use intake::{
-    public_actor, AttachmentFile, AttachmentInfo, NewAttachment, NewSubmission, PendingSubmission,
-    SubmissionReceipt, SubmissionState, TrackedSubmission, MAX_REJECT_REASON_CHARS,
 };
 pub use sessions::{random_token, NewSession, SessionInfo, SESSION_HOURS};
 pub use users::{NewUser, UserSummary};

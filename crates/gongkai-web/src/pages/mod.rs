@@ -2,10 +2,10 @@
 
 mod application_detail;
 pub mod applications_queue;
-pub(crate) mod dashboard;
-mod letter_templates;
 mod apply;
+pub(crate) mod dashboard;
 mod intake_staff;
+mod letter_templates;
 mod login;
 mod portal;
 pub mod reports;
