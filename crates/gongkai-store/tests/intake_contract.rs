@@ -285,3 +285,58 @@ async fn rate_limit_counts_per_key() {
         assert!(!s.rate_limited("apply:5.6.7.8", 3, window).await.unwrap());
     }
 }
+
+/// `gongkai db copy` carries submissions and their attachment bytes (BYTEA)
+/// from SQLite to PostgreSQL, and the copy still confirms.
+#[tokio::test]
+async fn copy_to_postgres_keeps_attachment_bytes() {
+    let Some(pg) = gongkai_testkit::postgres().await else {
+        return;
+    };
+    let src = gongkai_testkit::sqlite().await;
+    let seeded = seed(&src.store).await;
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    let mut pdf_bytes = b"%PDF-1.4\n".to_vec();
+    pdf_bytes.extend_from_slice(&bytes);
+    let receipt = src
+        .store
+        .submit_online_application(
+            "gulou",
+            NewSubmission {
+                draft: draft(),
+                attachments: vec![NewAttachment {
+                    file_name: "二进制.pdf".into(),
+                    bytes: pdf_bytes.clone(),
+                }],
+            },
+        )
+        .await
+        .unwrap();
+    src.store.copy_to(&pg.store).await.unwrap();
+    for t in ["online_submissions", "application_attachments"] {
+        assert_eq!(pg.store.count_rows(t).await.unwrap(), 1, "{t}");
+    }
+    let tree = pg.store.agency_tree().await.unwrap();
+    let handler = handler_of(
+        &principal(&pg.store, &seeded, "gulou", Role::Handler).await,
+        &tree,
+        seeded.gulou.id,
+    )
+    .unwrap();
+    let pending = pg.store.pending_submissions(&handler).await.unwrap();
+    assert_eq!(pending[0].tracking_code, receipt.tracking_code);
+    let file = pg
+        .store
+        .attachment(&handler.reader(), pending[0].attachments[0].id)
+        .await
+        .unwrap();
+    assert_eq!(file.bytes, pdf_bytes);
+    let calendar = pg.store.calendar().await.unwrap();
+    let app = pg
+        .store
+        .confirm_submission(&handler, &calendar, receipt.id, gongkai_store::now().date())
+        .await
+        .unwrap();
+    assert_eq!(app.tracking_code, receipt.tracking_code);
+    entries(&pg.store).await;
+}
