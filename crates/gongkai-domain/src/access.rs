@@ -347,6 +347,100 @@ impl ConsoleOperator {
     }
 }
 
+/// May draft an agency's publications (主动公开信息), edit drafts, attach
+/// files, submit them for review and record the channels they went out on:
+/// the agency's drafters (信息员).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicationDrafter {
+    agency_id: AgencyId,
+    actor: Actor,
+}
+
+/// May do the confidentiality review (保密审查) of an agency's submitted
+/// publications, mask personal data and pass or return them: the agency's
+/// reviewers (审核人).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicationReviewer {
+    agency_id: AgencyId,
+    actor: Actor,
+}
+
+/// May approve reviewed publications for release, return them, withdraw
+/// and repeal published ones: the agency's approvers (负责人).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicationApprover {
+    agency_id: AgencyId,
+    actor: Actor,
+}
+
+capability_accessors!(PublicationDrafter);
+capability_accessors!(PublicationReviewer);
+capability_accessors!(PublicationApprover);
+
+/// Drafter capability: the role held in `agency` itself (not above it:
+/// each agency drafts its own items).
+pub fn drafter_of(
+    p: &Principal,
+    tree: &AgencyTree,
+    agency: AgencyId,
+) -> Option<PublicationDrafter> {
+    (tree.contains(agency) && p.has_role_in(agency, Role::Drafter)).then(|| PublicationDrafter {
+        agency_id: agency,
+        actor: p.actor(),
+    })
+}
+
+/// Reviewer capability: the role held in `agency` itself.
+pub fn reviewer_of(
+    p: &Principal,
+    tree: &AgencyTree,
+    agency: AgencyId,
+) -> Option<PublicationReviewer> {
+    (tree.contains(agency) && p.has_role_in(agency, Role::Reviewer)).then(|| PublicationReviewer {
+        agency_id: agency,
+        actor: p.actor(),
+    })
+}
+
+/// Approver capability: the role held in `agency` itself.
+pub fn approver_of(
+    p: &Principal,
+    tree: &AgencyTree,
+    agency: AgencyId,
+) -> Option<PublicationApprover> {
+    (tree.contains(agency) && p.has_role_in(agency, Role::Approver)).then(|| PublicationApprover {
+        agency_id: agency,
+        actor: p.actor(),
+    })
+}
+
+impl PublicationDrafter {
+    pub fn view(&self) -> AgencyStaffView {
+        AgencyStaffView {
+            agency_id: self.agency_id,
+            actor: self.actor.clone(),
+        }
+    }
+}
+
+impl PublicationReviewer {
+    pub fn view(&self) -> AgencyStaffView {
+        AgencyStaffView {
+            agency_id: self.agency_id,
+            actor: self.actor.clone(),
+        }
+    }
+}
+
+impl PublicationApprover {
+    pub fn view(&self) -> AgencyStaffView {
+        AgencyStaffView {
+            agency_id: self.agency_id,
+            actor: self.actor.clone(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,5 +595,29 @@ mod tests {
         assert!(report_reviewer_of(&person(&[(5, Role::Supervisor)]), &t, 4).is_none());
         // The root is reviewed by its own supervisors.
         assert!(report_reviewer_of(&person(&[(1, Role::Supervisor)]), &t, 1).is_some());
+    }
+
+    #[test]
+    fn publication_roles_are_held_in_the_agency_itself() {
+        let t = tree();
+        let d = person(&[(4, Role::Drafter)]);
+        assert_eq!(drafter_of(&d, &t, 4).map(|c| c.agency_id()), Some(4));
+        assert!(reviewer_of(&d, &t, 4).is_none());
+        assert!(approver_of(&d, &t, 4).is_none());
+        let r = person(&[(4, Role::Reviewer)]);
+        assert!(reviewer_of(&r, &t, 4).is_some());
+        assert!(reviewer_of(&r, &t, 5).is_none(), "reviewer of a sibling");
+        assert!(approver_of(&r, &t, 4).is_none());
+        let a = person(&[(4, Role::Approver)]);
+        assert!(approver_of(&a, &t, 4).is_some());
+        assert!(drafter_of(&a, &t, 4).is_none());
+        for role in [Role::Admin, Role::Supervisor, Role::Handler] {
+            let above = person(&[(3, role), (4, role)]);
+            assert!(drafter_of(&above, &t, 4).is_none(), "{role:?}");
+            assert!(reviewer_of(&above, &t, 4).is_none(), "{role:?}");
+            assert!(approver_of(&above, &t, 4).is_none(), "{role:?}");
+        }
+        assert!(approver_of(&person(&[(3, Role::Approver)]), &t, 4).is_none());
+        assert!(drafter_of(&person(&[(99, Role::Drafter)]), &t, 99).is_none());
     }
 }

@@ -5,6 +5,7 @@ pub mod access;
 pub mod agency;
 pub mod annual;
 pub mod applicant;
+pub mod catalog;
 pub mod clock;
 pub mod details;
 pub mod fees;
@@ -15,13 +16,15 @@ pub mod letters;
 pub mod outcome;
 pub mod oversight;
 pub mod pii;
+pub mod publication;
 pub mod records;
 pub mod role;
 pub mod user;
 
 pub use access::{
     Actor, AgencyAdmin, AgencyHandler, AgencyStaffView, ApplicationReader, ConsoleOperator, Grant,
-    Principal, RecordsEditor, ReportReviewer, UserId,
+    Principal, PublicationApprover, PublicationDrafter, PublicationReviewer, RecordsEditor,
+    ReportReviewer, UserId,
 };
 pub use agency::{AgencyDraft, AgencyId, AgencyKind, AgencyTree, OfficeContact};
 pub use role::Role;
