@@ -16,6 +16,7 @@ mod intake;
 mod letters;
 mod oversight;
 mod password;
+mod publications;
 mod records;
 mod sessions;
 mod settings;
@@ -38,6 +39,11 @@ pub use intake::{
     SubmissionReceipt, SubmissionState, TrackedSubmission, MAX_REJECT_REASON_CHARS,
 };
 pub use letters::{LetterDocument, LetterRecord, StoredTemplate};
+pub use publications::{
+    AttachmentInfo, ChannelRelease, DocumentCounts, IndexDocument, LedgerRow, OutboxEntry,
+    PiiOverride, Publication, PublicationListItem, PublicationPage, PublicationQuery,
+    ReviewDecision, ReviewEntry, ScanResult, OUTBOX_REMOVED, OUTBOX_UPSERTED,
+};
 pub use records::{
     report_from_json, AppealCaseView, DeadlineInfo, InfoOfficer, NewAppealCase, ProposalCounts,
     ProposalKind, PublishedVersion, ReportState, StoredAppealCase, Training, YearReport,
@@ -75,6 +81,11 @@ pub enum StoreError {
     /// `unknown_outcome`); nothing was stored.
     #[error("{message}")]
     Rejected { code: &'static str, message: String },
+    /// A step the current state does not allow, or a clash with stored data
+    /// (HTTP 409), with its own stable machine code (e.g. `invalid_transition`,
+    /// `unresolved_pii`, `duplicate_document_number`); nothing was stored.
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
     #[error("无权进行此操作")]
     Forbidden,
     #[error("{0}")]

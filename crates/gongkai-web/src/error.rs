@@ -84,6 +84,9 @@ impl From<StoreError> for AppError {
             }
             StoreError::Conflict(m) => AppError::new(StatusCode::CONFLICT, "conflict", m),
             StoreError::Rejected { code, message } => AppError::bad_request(code, message),
+            StoreError::Refused { code, message } => {
+                AppError::new(StatusCode::CONFLICT, code, message)
+            }
             StoreError::Forbidden => AppError::forbidden(),
             StoreError::Unsupported(m) => AppError::bad_request("unsupported", m),
             other => {
