@@ -319,6 +319,11 @@ struct AttachmentRow {
     created_at: String,
 }
 
+/// `publication_reviews` columns as read.
+type ReviewRow = (i64, String, String, String, Option<String>, String, String);
+/// An attachment with its bytes, as read.
+type AttachmentBytesRow = (i64, String, String, i64, String, Vec<u8>, bool, String);
+
 fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
     StoreError::Conflict(format!("数据库中的{what}无法读取：{detail}"))
 }
@@ -1289,7 +1294,7 @@ impl Store {
         let mut reviews = Vec::new();
         let mut overrides = Vec::new();
         if staff {
-            let rows: Vec<(i64, String, String, String, Option<String>, String, String)> = on_pool!(&self.pool, p => sqlx::query_as(
+            let rows: Vec<ReviewRow> = on_pool!(&self.pool, p => sqlx::query_as(
                 "SELECT id, action, from_status, to_status, reason, actor_label, created_at FROM publication_reviews WHERE publication_id = $1 ORDER BY id")
                 .bind(id).fetch_all(p).await)?;
             for (rid, action, from, to, reason, actor_label, created_at) in rows {
@@ -1411,7 +1416,7 @@ impl Store {
         publication_id: i64,
         attachment_id: i64,
     ) -> Result<Option<(AttachmentInfo, Vec<u8>)>> {
-        let row: Option<(i64, String, String, i64, String, Vec<u8>, bool, String)> = on_pool!(&self.pool, p => sqlx::query_as(
+        let row: Option<AttachmentBytesRow> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT a.id, a.file_name, a.media_type, a.size_bytes, a.sha256, a.content, (a.text_content IS NOT NULL) AS has_text, a.created_at
              FROM publication_attachments a JOIN publications p ON p.id = a.publication_id
              WHERE a.id = $1 AND a.publication_id = $2 AND p.status IN ('published', 'repealed')")
@@ -1441,7 +1446,7 @@ impl Store {
         publication_id: i64,
         attachment_id: i64,
     ) -> Result<(AttachmentInfo, Vec<u8>)> {
-        let row: Option<(i64, String, String, i64, String, Vec<u8>, bool, String)> = on_pool!(&self.pool, p => sqlx::query_as(
+        let row: Option<AttachmentBytesRow> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT a.id, a.file_name, a.media_type, a.size_bytes, a.sha256, a.content, (a.text_content IS NOT NULL) AS has_text, a.created_at
              FROM publication_attachments a JOIN publications p ON p.id = a.publication_id
              WHERE a.id = $1 AND a.publication_id = $2 AND p.agency_id = $3")

@@ -6,6 +6,7 @@ mod applications;
 mod json;
 mod oversight;
 pub mod public;
+mod publications;
 pub mod reports;
 
 use crate::AppState;
@@ -27,7 +28,7 @@ pub use json::ApiJson;
         description = "机关、工作人员及政府信息公开业务的 JSON 接口。工作人员接口使用 `Authorization: Bearer gk_…` 令牌（`gongkai user token` 生成）。错误统一返回 `{\"error\": {\"code\", \"message\"}}`，`code` 为稳定的机器可读代码。"
     ),
     modifiers(&BearerAuth),
-    tags((name = "agencies", description = "机关"), (name = "users", description = "工作人员"), (name = "applications", description = "依申请公开"), (name = "reports", description = "政府信息公开工作年度报告"), (name = "intake", description = "网上申请与受理确认"))
+    tags((name = "agencies", description = "机关"), (name = "users", description = "工作人员"), (name = "applications", description = "依申请公开"), (name = "reports", description = "政府信息公开工作年度报告"), (name = "intake", description = "网上申请与受理确认"), (name = "publications", description = "主动公开"))
 )]
 struct ApiDoc;
 
@@ -66,6 +67,28 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(public::agency_submissions_get))
         .routes(routes!(public::submission_confirm_post))
         .routes(routes!(public::submission_reject_post))
+        .routes(routes!(
+            publications::agency_publications_get,
+            publications::agency_publications_post
+        ))
+        .routes(routes!(
+            publications::publication_get,
+            publications::publication_put
+        ))
+        .routes(routes!(publications::publication_submit_post))
+        .routes(routes!(publications::publication_review_post))
+        .routes(routes!(publications::publication_mask_post))
+        .routes(routes!(publications::publication_approve_post))
+        .routes(routes!(publications::publication_withdraw_post))
+        .routes(routes!(publications::publication_repeal_post))
+        .routes(routes!(publications::publication_channels_post))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(publications::publication_attachments_post))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    publications::MAX_UPLOAD_BYTES,
+                )),
+        )
 }
 
 /// The OpenAPI document, built once.
