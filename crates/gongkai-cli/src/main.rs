@@ -4,6 +4,7 @@ mod admin;
 mod cmd_calendar;
 mod cmd_deadline;
 mod cmd_report;
+mod cmd_scan;
 mod demo;
 mod demo_records;
 mod serve;
@@ -78,6 +79,8 @@ enum Command {
     /// Working-day calendar data.
     #[command(subcommand)]
     Calendar(cmd_calendar::CalendarCommand),
+    /// Re-scan published items for personal data (个人信息检查).
+    Scan(cmd_scan::ScanArgs),
 }
 
 fn main() -> ExitCode {
@@ -110,6 +113,7 @@ fn main() -> ExitCode {
             Command::Fee(a) => cmd_deadline::run_fee(&a).map(|()| ExitCode::SUCCESS),
             Command::Calendar(c) => cmd_calendar::run(c).await,
             Command::Report(a) => cmd_report::run(&a),
+            Command::Scan(a) => cmd_scan::run(a).await,
         }
     });
     match result {
