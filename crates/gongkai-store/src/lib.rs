@@ -40,8 +40,8 @@ pub use intake::{
 };
 pub use letters::{LetterDocument, LetterRecord, StoredTemplate};
 pub use publications::{
-    AttachmentInfo, ChannelRelease, DocumentCounts, IndexDocument, LedgerRow, OutboxEntry,
-    PiiOverride, Publication, PublicationListItem, PublicationPage, PublicationQuery,
+    ChannelRelease, DocumentCounts, IndexDocument, LedgerRow, OutboxEntry, PiiOverride,
+    Publication, PublicationAttachment, PublicationListItem, PublicationPage, PublicationQuery,
     ReviewDecision, ReviewEntry, ScanResult, OUTBOX_REMOVED, OUTBOX_UPSERTED,
 };
 pub use records::{

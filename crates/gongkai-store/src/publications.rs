@@ -56,7 +56,7 @@ pub struct ChannelRelease {
 
 /// An attachment without its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AttachmentInfo {
+pub struct PublicationAttachment {
     pub id: i64,
     pub file_name: String,
     pub media_type: String,
@@ -129,7 +129,7 @@ pub struct Publication {
     pub attribute: DisclosureAttribute,
     pub attribute_reason: Option<String>,
     pub channels: Vec<ChannelRelease>,
-    pub attachments: Vec<AttachmentInfo>,
+    pub attachments: Vec<PublicationAttachment>,
     pub reviews: Vec<ReviewEntry>,
     pub overrides: Vec<PiiOverride>,
     pub created_by: String,
@@ -773,7 +773,7 @@ impl Store {
         id: i64,
         file_name: &str,
         bytes: &[u8],
-    ) -> Result<AttachmentInfo> {
+    ) -> Result<PublicationAttachment> {
         let agency_id = cap.agency_id();
         let content =
             inspect_attachment(file_name, bytes).map_err(|e| rejected(e.code(), e.to_string()))?;
@@ -815,7 +815,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(AttachmentInfo {
+        Ok(PublicationAttachment {
             id: attachment_id,
             file_name: name,
             media_type: content.media_type.to_string(),
@@ -1356,7 +1356,7 @@ impl Store {
                 .collect::<Result<Vec<_>>>()?,
             attachments: attachments
                 .into_iter()
-                .map(|a| AttachmentInfo {
+                .map(|a| PublicationAttachment {
                     id: a.id,
                     file_name: a.file_name,
                     media_type: a.media_type,
@@ -1415,7 +1415,7 @@ impl Store {
         &self,
         publication_id: i64,
         attachment_id: i64,
-    ) -> Result<Option<(AttachmentInfo, Vec<u8>)>> {
+    ) -> Result<Option<(PublicationAttachment, Vec<u8>)>> {
         let row: Option<AttachmentBytesRow> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT a.id, a.file_name, a.media_type, a.size_bytes, a.sha256, a.content, (a.text_content IS NOT NULL) AS has_text, a.created_at
              FROM publication_attachments a JOIN publications p ON p.id = a.publication_id
@@ -1424,7 +1424,7 @@ impl Store {
         Ok(row.map(
             |(id, file_name, media_type, size_bytes, sha256, content, has_text, created_at)| {
                 (
-                    AttachmentInfo {
+                    PublicationAttachment {
                         id,
                         file_name,
                         media_type,
@@ -1440,12 +1440,12 @@ impl Store {
     }
 
     /// An attachment of the agency's publication with its bytes (staff, any status).
-    pub async fn attachment(
+    pub async fn publication_attachment(
         &self,
         cap: &AgencyStaffView,
         publication_id: i64,
         attachment_id: i64,
-    ) -> Result<(AttachmentInfo, Vec<u8>)> {
+    ) -> Result<(PublicationAttachment, Vec<u8>)> {
         let row: Option<AttachmentBytesRow> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT a.id, a.file_name, a.media_type, a.size_bytes, a.sha256, a.content, (a.text_content IS NOT NULL) AS has_text, a.created_at
              FROM publication_attachments a JOIN publications p ON p.id = a.publication_id
@@ -1454,7 +1454,7 @@ impl Store {
         let (id, file_name, media_type, size_bytes, sha256, content, has_text, created_at) =
             row.ok_or_else(|| StoreError::not_found("附件"))?;
         Ok((
-            AttachmentInfo {
+            PublicationAttachment {
                 id,
                 file_name,
                 media_type,

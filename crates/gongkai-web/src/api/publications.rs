@@ -21,7 +21,9 @@ use gongkai_domain::publication::{
     LocatedFinding, PublicationDraft, PublicationStatus, Validity,
 };
 use gongkai_domain::{AgencyStaffView, AgencyTree, Principal};
-use gongkai_store::{Agency, AttachmentInfo, Publication, PublicationListItem, ReviewDecision};
+use gongkai_store::{
+    Agency, Publication, PublicationAttachment, PublicationListItem, ReviewDecision,
+};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
@@ -300,7 +302,7 @@ pub fn finding_json(f: &LocatedFinding) -> FindingJson {
     }
 }
 
-fn attachment_json(a: &AttachmentInfo) -> AttachmentJson {
+fn attachment_json(a: &PublicationAttachment) -> AttachmentJson {
     AttachmentJson {
         id: a.id,
         file_name: a.file_name.clone(),
