@@ -23,6 +23,7 @@ mod settings;
 mod throttle;
 mod tokens;
 mod users;
+mod xxgk;
 
 pub use agencies::Agency;
 pub use applications::MAX_REQUEST_CHARS;
@@ -50,6 +51,7 @@ pub use records::{
 };
 pub use sessions::{random_token, NewSession, SessionInfo, SESSION_HOURS};
 pub use users::{NewUser, UserSummary};
+pub use xxgk::{XxgkText, MAX_XXGK_TEXT_CHARS};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

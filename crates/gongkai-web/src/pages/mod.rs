@@ -5,13 +5,16 @@ pub mod applications_queue;
 mod apply;
 pub(crate) mod dashboard;
 mod intake_staff;
+mod kiosk;
 mod letter_templates;
 mod login;
 mod portal;
+mod publications_staff;
 pub mod reports;
 mod rollup;
 mod staff;
 mod track;
+mod xxgk;
 
 use crate::auth::Session;
 use crate::AppState;
@@ -34,6 +37,9 @@ impl Nav {
         }
     }
 }
+
+/// Largest multipart upload of the publication form (attachments).
+pub const UPLOAD_LIMIT: usize = 42 * 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -174,4 +180,86 @@ pub fn router() -> Router<AppState> {
             "/admin/agencies/{agency}/letter-templates/{key}/reset",
             post(letter_templates::letter_template_reset_post),
         )
+        .route(
+            "/admin/agencies/{agency}/publications",
+            get(publications_staff::publications_staff_list_get)
+                .post(publications_staff::publication_create_post)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/admin/agencies/{agency}/publications/new",
+            get(publications_staff::publication_new_get),
+        )
+        .route(
+            "/admin/agencies/{agency}/publications/ledger",
+            get(publications_staff::publication_ledger_get),
+        )
+        .route(
+            "/admin/agencies/{agency}/publications/ledger.xlsx",
+            get(publications_staff::publication_ledger_xlsx_get),
+        )
+        .route(
+            "/admin/agencies/{agency}/publications/{id}",
+            get(publications_staff::publication_staff_get)
+                .post(publications_staff::publication_update_post)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/admin/agencies/{agency}/publications/{id}/edit",
+            get(publications_staff::publication_edit_get),
+        )
+        .route(
+            "/admin/agencies/{agency}/publications/{id}/submit",
+            post(publications_staff::publication_submit_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/publications/{id}/mask",
+            post(publications_staff::publication_mask_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/publications/{id}/review",
+            post(publications_staff::publication_review_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/publications/{id}/approve",
+            post(publications_staff::publication_approve_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/publications/{id}/withdraw",
+            post(publications_staff::publication_withdraw_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/publications/{id}/repeal",
+            post(publications_staff::publication_repeal_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/publications/{id}/channels",
+            post(publications_staff::publication_channel_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/publications/{id}/attachments/{attachment}",
+            get(publications_staff::publication_attachment_get),
+        )
+        .route(
+            "/admin/agencies/{agency}/publications/{id}/attachments/{attachment}/delete",
+            post(publications_staff::publication_detach_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/xxgk",
+            get(xxgk::xxgk_admin_get).post(xxgk::xxgk_admin_post),
+        )
+        .route("/{agency}/xxgk", get(xxgk::xxgk_redirect_get))
+        .route("/{agency}/xxgk/", get(xxgk::xxgk_home_get))
+        .route("/{agency}/xxgk/gkzn", get(xxgk::xxgk_guide_get))
+        .route("/{agency}/xxgk/gkzd", get(xxgk::xxgk_system_get))
+        .route("/{agency}/xxgk/fdzdgknr", get(xxgk::xxgk_list_get))
+        .route("/{agency}/xxgk/feed.xml", get(xxgk::xxgk_feed_get))
+        .route("/{agency}/xxgk/{id}", get(xxgk::xxgk_item_get))
+        .route(
+            "/{agency}/xxgk/{id}/attachments/{attachment}",
+            get(xxgk::xxgk_attachment_get),
+        )
+        .route("/kiosk", get(kiosk::kiosk_home_get))
+        .route("/kiosk/{agency}", get(kiosk::kiosk_agency_get))
+        .route("/kiosk/{agency}/{id}", get(kiosk::kiosk_item_get))
 }
