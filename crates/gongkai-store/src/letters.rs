@@ -478,7 +478,10 @@ fn letter_context(
                     .clone()
                     .or_else(|| o.basis().map(|b| b.text()))
                     .unwrap_or_default(),
-                reasons: reason,
+                // The template ends the sentence itself: no "。。".
+                reasons: reason
+                    .trim_end_matches(['。', '.', '；', ';', ' '])
+                    .to_string(),
                 delivery_method: details.delivery_method.clone().unwrap_or_default(),
                 delivery_on: details.delivery_on.map(date_zh).unwrap_or_default(),
                 public_location: details.public_location.clone().unwrap_or_default(),
