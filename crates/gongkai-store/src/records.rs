@@ -33,9 +33,10 @@ use crate::{on_pool, on_tx, Result, Store, StoreError, Tx};
 use gongkai_calendar::Calendar;
 use gongkai_domain::annual::{
     compute_report, draft_narrative, AppealCase, AppealKind, AppealResult, Art20Statistics,
-    NarrativeFacts, RegulatoryDocument, WanYuan, YearRecords,
+    NarrativeFacts, RegulatoryDocument, RegulatoryKind, WanYuan, YearRecords,
 };
 use gongkai_domain::figures::{ApplicationFacts, FiguresProblem};
+use gongkai_domain::publication::{ChannelKind, DocumentType};
 use gongkai_domain::records::{file_rows, report_deadline, statistics_from_rows, ReportStatus};
 use gongkai_domain::{AgencyAdmin, AgencyKind, AgencyStaffView, RecordsEditor, ReportReviewer};
 use gongkai_report::{check, has_errors, AnnualReport, Finding, Narrative};
@@ -952,9 +953,68 @@ impl Store {
 
     // ---- computation ----
 
-    /// The 规章 and 行政规范性文件 table 二 counts (from publications).
-    async fn regulatory_documents(&self, _agency_id: i64) -> Result<Vec<RegulatoryDocument>> {
-        Ok(Vec::new())
+    /// The 规章 and 行政规范性文件 among the agency's publications that were
+    /// published (still public or since repealed), with their 成文, 发布 and
+    /// 废止 dates. A withdrawn item is not counted.
+    async fn regulatory_documents(&self, agency_id: i64) -> Result<Vec<RegulatoryDocument>> {
+        let rows: Vec<(String, String, Option<String>, Option<String>)> = on_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT document_type, written_on, published_on, repealed_on FROM publications WHERE agency_id = $1 AND status IN ('published', 'repealed') AND published_on IS NOT NULL")
+            .bind(agency_id).fetch_all(p).await)?;
+        let mut out = Vec::new();
+        for (ty, written, published, repealed) in rows {
+            let kind = match DocumentType::parse(&ty) {
+                Some(DocumentType::Rule) => RegulatoryKind::Rule,
+                Some(DocumentType::NormativeDocument) => RegulatoryKind::NormativeDocument,
+                _ => continue,
+            };
+            out.push(RegulatoryDocument {
+                kind,
+                written_on: parse_date(&written)?,
+                published_on: published.as_deref().map(parse_date).transpose()?,
+                repealed_on: repealed.as_deref().map(parse_date).transpose()?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Items published in `year` by catalog category (the category's name;
+    /// 未分类 without one) and by channel (from the channel records).
+    async fn published_counts(
+        &self,
+        agency_id: i64,
+        year: i32,
+    ) -> Result<(Vec<(String, u32)>, Vec<(String, u32)>)> {
+        let (from, to) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
+        let rows: Vec<(Option<String>, i64)> = on_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT category_key, COUNT(*) FROM publications WHERE agency_id = $1 AND status IN ('published', 'repealed') AND published_on >= $2 AND published_on <= $3 GROUP BY category_key")
+            .bind(agency_id).bind(&from).bind(&to).fetch_all(p).await)?;
+        let catalog = self.catalog(agency_id).await?;
+        let mut by_category: Vec<(String, u32)> = Vec::new();
+        for (key, n) in rows {
+            let name = key
+                .as_deref()
+                .and_then(|k| catalog.iter().find(|c| c.key == k))
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| "未分类".to_string());
+            let n = u32::try_from(n).unwrap_or(0);
+            match by_category.iter_mut().find(|(c, _)| *c == name) {
+                Some((_, total)) => *total += n,
+                None => by_category.push((name, n)),
+            }
+        }
+        by_category.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let rows: Vec<(String, i64)> = on_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT c.channel, COUNT(*) FROM publication_channels c JOIN publications p ON p.id = c.publication_id WHERE p.agency_id = $1 AND p.status IN ('published', 'repealed') AND c.released_on >= $2 AND c.released_on <= $3 GROUP BY c.channel")
+            .bind(agency_id).bind(&from).bind(&to).fetch_all(p).await)?;
+        let by_channel = ChannelKind::ALL
+            .iter()
+            .filter_map(|k| {
+                rows.iter()
+                    .find(|(c, _)| c == k.name())
+                    .map(|(_, n)| (k.label_zh().to_string(), u32::try_from(*n).unwrap_or(0)))
+            })
+            .collect();
+        Ok((by_category, by_channel))
     }
 
     /// The report of `year` computed from the agency's records only: table 二
@@ -1027,9 +1087,13 @@ impl Store {
                         proposals.iter().map(|p| p.results_published).sum(),
                     )
                 });
+                let (published_by_category, published_by_channel) =
+                    self.published_counts(agency_id, year).await?;
                 draft_narrative(
                     &computed.report,
                     &NarrativeFacts {
+                        published_by_category,
+                        published_by_channel,
                         staff: u32::try_from(staff).unwrap_or(u32::MAX),
                         trainings,
                         proposals,

@@ -364,3 +364,109 @@ async fn publish_locks_the_year_and_republish_makes_a_new_version() {
         let _ = staff_view_of(&supervisor, &tree, gulou).unwrap();
     }
 }
+
+/// Table 二 (一) and the narrative's 主动公开 counts come from publications.
+#[tokio::test]
+async fn table_two_and_published_counts_come_from_publications() {
+    use gongkai_domain::access::{approver_of, drafter_of, reviewer_of};
+    use gongkai_domain::publication::{ChannelKind, DocumentType, PublicationDraft};
+    use gongkai_store::ReviewDecision;
+    for db in every_backend().await {
+        let s = &db.store;
+        let label = db.label;
+        let seeded = seed(s).await;
+        let tree = s.agency_tree().await.unwrap();
+        let gulou = seeded.gulou.id;
+        let drafter = drafter_of(
+            &principal(s, &seeded, "gulou", Role::Drafter).await,
+            &tree,
+            gulou,
+        )
+        .unwrap();
+        let reviewer = reviewer_of(
+            &principal(s, &seeded, "gulou", Role::Reviewer).await,
+            &tree,
+            gulou,
+        )
+        .unwrap();
+        let approver = approver_of(
+            &principal(s, &seeded, "gulou", Role::Approver).await,
+            &tree,
+            gulou,
+        )
+        .unwrap();
+        let calendar = s.calendar().await.unwrap();
+        let today = gongkai_store::now().date();
+        let year = today.year();
+        let jan = time::Date::from_calendar_date(year, time::Month::January, 2).unwrap();
+        let mut ids = Vec::new();
+        for (i, (ty, written)) in [
+            (DocumentType::NormativeDocument, jan),
+            (DocumentType::NormativeDocument, date!(2020 - 12 - 01)),
+            (DocumentType::Rule, jan),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let p = s
+                .create_publication(
+                    &drafter,
+                    PublicationDraft {
+                        title: format!("关于印发第{i}号办法的通知"),
+                        body: "<p>各社区：现将有关事项通知如下。</p>".into(),
+                        document_type: Some(ty),
+                        category: Some("art20-01".into()),
+                        document_number: Some(format!("鼓政发〔{}〕{}号", written.year(), i + 1)),
+                        written_on: Some(written),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            s.submit_publication(&drafter, p.id).await.unwrap();
+            s.review_publication(
+                &reviewer,
+                p.id,
+                ReviewDecision::Pass {
+                    override_reason: None,
+                },
+            )
+            .await
+            .unwrap();
+            s.approve_publication(&approver, &calendar, p.id)
+                .await
+                .unwrap();
+            ids.push(p.id);
+        }
+        s.record_channel(&drafter, ids[0], ChannelKind::Wechat, today, None)
+            .await
+            .unwrap();
+        s.repeal_publication(&approver, ids[1], today, Some("已被新办法替代"))
+            .await
+            .unwrap();
+        let view = drafter.view();
+        let r = s.compute_year_report(&view, year).await.unwrap();
+        let v = |row: &str, field: &str| {
+            r.report
+                .proactive_value(row, field)
+                .and_then(|v| v.as_int())
+                .unwrap()
+        };
+        assert_eq!(v("normative_documents", "issued"), 1, "{label}");
+        assert_eq!(v("normative_documents", "repealed"), 1, "{label}");
+        assert_eq!(v("normative_documents", "in_force"), 1, "{label}");
+        assert_eq!(v("rules", "issued"), 1, "{label}");
+        assert_eq!(v("rules", "in_force"), 1, "{label}");
+        let text = &r.report.narrative.sections[0];
+        assert!(text.contains("主动公开政府信息共3条"), "{label}: {text}");
+        assert!(text.contains("政务微信公众号发布1条"), "{label}: {text}");
+        // Last year: the 2020 document was in force and nothing was made.
+        let last = s.compute_year_report(&view, year - 1).await.unwrap();
+        assert_eq!(
+            last.report
+                .proactive_value("normative_documents", "in_force")
+                .and_then(|v| v.as_int()),
+            Some(1)
+        );
+    }
+}
