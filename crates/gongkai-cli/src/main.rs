@@ -5,6 +5,7 @@ mod cmd_calendar;
 mod cmd_deadline;
 mod cmd_report;
 mod cmd_scan;
+mod cmd_search;
 mod demo;
 mod demo_records;
 mod serve;
@@ -81,6 +82,9 @@ enum Command {
     Calendar(cmd_calendar::CalendarCommand),
     /// Re-scan published items for personal data (个人信息检查).
     Scan(cmd_scan::ScanArgs),
+    /// The full-text search index.
+    #[command(subcommand)]
+    Search(cmd_search::SearchCommand),
 }
 
 fn main() -> ExitCode {
@@ -114,6 +118,7 @@ fn main() -> ExitCode {
             Command::Calendar(c) => cmd_calendar::run(c).await,
             Command::Report(a) => cmd_report::run(&a),
             Command::Scan(a) => cmd_scan::run(a).await,
+            Command::Search(c) => cmd_search::run(c).await,
         }
     });
     match result {

@@ -44,6 +44,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             ..WebConfig::default()
         },
     );
+    let search_dir = crate::cmd_search::index_dir(&args.store);
+    let index = gongkai_search::SearchIndex::open(&search_dir)
+        .with_context(|| format!("无法打开搜索索引目录 {}", search_dir.display()))?;
+    state
+        .enable_search(index)
+        .context("无法启动搜索索引（是否已有另一个 gongkai serve 在使用同一数据目录？）")?;
     println!("gongkai 已启动：{base}/");
     println!("工作人员登录：{base}/login");
     tracing::info!(%addr, backend = ?store.backend(), "listening");

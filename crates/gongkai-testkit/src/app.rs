@@ -13,6 +13,7 @@ use tower::ServiceExt;
 
 pub struct TestApp {
     pub router: Router,
+    pub state: AppState,
     pub store: Store,
     pub seeded: Seeded,
     pub db: TestDb,
@@ -67,11 +68,22 @@ impl TestApp {
         let seeded = seed(&db.store).await;
         let state = AppState::new(db.store.clone(), WebConfig::default());
         TestApp {
-            router: gongkai_web::router(state),
+            router: gongkai_web::router(state.clone()),
+            state,
             store: db.store.clone(),
             seeded,
             db,
         }
+    }
+
+    /// Like [`TestApp::new`], with full-text search over an index in memory
+    /// fed from the store's outbox, as `gongkai serve` runs it.
+    pub async fn with_search(db: TestDb) -> TestApp {
+        let app = TestApp::new(db).await;
+        app.state
+            .enable_search(gongkai_search::SearchIndex::open_in_ram().expect("search index in RAM"))
+            .expect("search writer");
+        app
     }
 
     pub async fn send(&self, req: Request<Body>) -> TestResponse {

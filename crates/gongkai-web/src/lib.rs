@@ -11,6 +11,7 @@ pub mod error;
 pub mod form;
 pub mod middleware;
 pub mod pages;
+pub mod search;
 
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
@@ -45,6 +46,7 @@ struct Inner {
     store: Store,
     config: WebConfig,
     metrics: Option<PrometheusHandle>,
+    search: OnceLock<search::SearchService>,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             store,
             config,
             metrics: metrics_handle(),
+            search: OnceLock::new(),
         }))
     }
     pub fn store(&self) -> &Store {
@@ -60,6 +63,27 @@ impl AppState {
     }
     pub fn config(&self) -> &WebConfig {
         &self.0.config
+    }
+    /// Turns on full-text search over `index` (takes its writer and starts
+    /// the outbox feed; needs a tokio runtime). Once per state.
+    pub fn enable_search(
+        &self,
+        index: gongkai_search::SearchIndex,
+    ) -> Result<(), gongkai_search::SearchError> {
+        let service = search::SearchService::start(self.0.store.clone(), index)?;
+        let _ = self.0.search.set(service);
+        Ok(())
+    }
+    /// The search service, when enabled.
+    pub fn search(&self) -> Option<&search::SearchService> {
+        self.0.search.get()
+    }
+    /// Tells the search feed that published information changed (it also
+    /// polls, so this only makes it faster).
+    pub fn search_changed(&self) {
+        if let Some(s) = self.search() {
+            s.changed();
+        }
     }
 }
 

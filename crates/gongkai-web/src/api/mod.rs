@@ -8,6 +8,7 @@ mod oversight;
 pub mod public;
 mod publications;
 pub mod reports;
+mod search;
 
 use crate::AppState;
 use axum::response::IntoResponse;
@@ -28,7 +29,7 @@ pub use json::ApiJson;
         description = "机关、工作人员及政府信息公开业务的 JSON 接口。工作人员接口使用 `Authorization: Bearer gk_…` 令牌（`gongkai user token` 生成）。错误统一返回 `{\"error\": {\"code\", \"message\"}}`，`code` 为稳定的机器可读代码。"
     ),
     modifiers(&BearerAuth),
-    tags((name = "agencies", description = "机关"), (name = "users", description = "工作人员"), (name = "applications", description = "依申请公开"), (name = "reports", description = "政府信息公开工作年度报告"), (name = "intake", description = "网上申请与受理确认"), (name = "publications", description = "主动公开"))
+    tags((name = "agencies", description = "机关"), (name = "users", description = "工作人员"), (name = "applications", description = "依申请公开"), (name = "reports", description = "政府信息公开工作年度报告"), (name = "intake", description = "网上申请与受理确认"), (name = "publications", description = "主动公开"), (name = "search", description = "全文检索"))
 )]
 struct ApiDoc;
 
@@ -89,6 +90,7 @@ pub fn router() -> OpenApiRouter<AppState> {
                     publications::MAX_UPLOAD_BYTES,
                 )),
         )
+        .routes(routes!(search::search_get))
 }
 
 /// The OpenAPI document, built once.

@@ -12,6 +12,7 @@ mod portal;
 mod publications_staff;
 pub mod reports;
 mod rollup;
+mod search;
 mod staff;
 mod track;
 mod xxgk;
@@ -44,6 +45,7 @@ pub const UPLOAD_LIMIT: usize = 42 * 1024 * 1024;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(portal::portal_home_get))
+        .route("/search", get(search::search_page_get))
         .route("/login", get(login::login_get).post(login::login_post))
         .route("/logout", post(login::logout_post))
         .route("/admin", get(staff::staff_home_get))
