@@ -42,7 +42,10 @@ impl Drop for SearchService {
 impl SearchService {
     /// Takes the index's one writer and starts the feed task (needs a tokio
     /// runtime).
-    pub fn start(store: Store, index: SearchIndex) -> Result<SearchService, gongkai_search::SearchError> {
+    pub fn start(
+        store: Store,
+        index: SearchIndex,
+    ) -> Result<SearchService, gongkai_search::SearchError> {
         let writer = index.writer()?;
         let wake = Arc::new(Notify::new());
         let task = tokio::spawn(feed(store, writer, wake.clone()));

@@ -96,7 +96,10 @@ async fn published_items_are_found_within_a_second_and_withdrawn_ones_are_gone()
         assert_eq!(hit["document_number"], "鼓政办发〔2025〕7号");
         assert_eq!(
             hit["published_on"],
-            p.published_on.map(|d| d.to_string()).unwrap_or_default().as_str()
+            p.published_on
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+                .as_str()
         );
         assert_eq!(hit["url"], format!("/gulou/xxgk/{}", p.id).as_str());
         let snippet = hit["snippet"].as_str().unwrap();
@@ -116,11 +119,17 @@ async fn published_items_are_found_within_a_second_and_withdrawn_ones_are_gone()
             let j = app.get(&path, None).await.json();
             assert_eq!(j["hits"][0]["id"], p.id, "{label} {q}: {j}");
         }
-        let j = app.get("/api/v1/search?q=核查&agency=other", None).await.json();
+        let j = app
+            .get("/api/v1/search?q=核查&agency=other", None)
+            .await
+            .json();
         assert_eq!(j["total"], 0);
         let today = p.published_on.unwrap();
         let j = app
-            .get(&format!("/api/v1/search?q=核查&from={today}&to={today}"), None)
+            .get(
+                &format!("/api/v1/search?q=核查&from={today}&to={today}"),
+                None,
+            )
             .await
             .json();
         assert_eq!(j["total"], 1);
@@ -135,12 +144,16 @@ async fn published_items_are_found_within_a_second_and_withdrawn_ones_are_gone()
         assert_eq!(page.status, 200);
         assert!(page.body.contains("<mark>核查</mark>"), "{}", page.body);
         assert!(page.body.contains("共找到 1 条结果"), "{}", page.body);
-        assert!(page.body.contains(&format!("href=\"/gulou/xxgk/{}\"", p.id)));
+        assert!(page
+            .body
+            .contains(&format!("href=\"/gulou/xxgk/{}\"", p.id)));
         assert!(page.body.contains("<label for=\"q\">关键词</label>"));
         assert!(page.body.contains("发布机关"));
 
         // Withdrawn: gone within a second.
-        s.withdraw_publication(&approver, p.id, "发布有误").await.unwrap();
+        s.withdraw_publication(&approver, p.id, "发布有误")
+            .await
+            .unwrap();
         wait_for_total(&app, "/api/v1/search?q=核查", 0).await;
         let page = app.get("/search?q=%E6%A0%B8%E6%9F%A5", None).await;
         assert!(page.body.contains("共找到 0 条结果"));
@@ -152,8 +165,16 @@ async fn bad_search_parameters_get_chinese_errors_naming_the_field() {
     for db in every_backend().await {
         let app = TestApp::with_search(db).await;
         for (path, code, field) in [
-            ("/api/v1/search?from=2025-13-01", "invalid_date", "发布日期（起）"),
-            ("/api/v1/search?to=yesterday", "invalid_date", "发布日期（止）"),
+            (
+                "/api/v1/search?from=2025-13-01",
+                "invalid_date",
+                "发布日期（起）",
+            ),
+            (
+                "/api/v1/search?to=yesterday",
+                "invalid_date",
+                "发布日期（止）",
+            ),
             (
                 "/api/v1/search?from=2025-03-02&to=2025-03-01",
                 "invalid_date_range",
@@ -162,7 +183,11 @@ async fn bad_search_parameters_get_chinese_errors_naming_the_field() {
             ("/api/v1/search?page=abc", "invalid_number", "页码"),
             ("/api/v1/search?page=0", "invalid_number", "页码"),
             ("/api/v1/search?per_page=1000", "invalid_number", "每页条数"),
-            ("/api/v1/search?validity=maybe", "invalid_validity", "有效性"),
+            (
+                "/api/v1/search?validity=maybe",
+                "invalid_validity",
+                "有效性",
+            ),
         ] {
             let r = app.get(path, None).await;
             assert_eq!(r.status, 400, "{path}: {}", r.body);
@@ -180,8 +205,15 @@ async fn bad_search_parameters_get_chinese_errors_naming_the_field() {
         }
         let r = app.get("/search?from=2025-02-30", None).await;
         assert_eq!(r.status, 400);
-        assert!(r.body.contains("发布日期（起）“2025-02-30”不是有效日期"), "{}", r.body);
-        assert!(r.body.contains("value=\"2025-02-30\""), "the form keeps the input");
+        assert!(
+            r.body.contains("发布日期（起）“2025-02-30”不是有效日期"),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body.contains("value=\"2025-02-30\""),
+            "the form keeps the input"
+        );
     }
 }
 

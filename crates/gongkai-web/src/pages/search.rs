@@ -153,7 +153,13 @@ fn view(p: &SearchParams, r: SearchResults) -> ResultsView {
         .unwrap_or_default();
     let facets = vec![
         group(p, "发布机关", "agency", &value(&p.agency), r.facets.agency),
-        group(p, "栏目", "category", &value(&p.category), r.facets.category),
+        group(
+            p,
+            "栏目",
+            "category",
+            &value(&p.category),
+            r.facets.category,
+        ),
         group(p, "发布年份", "year", &value(&p.year), r.facets.year),
         group(
             p,
