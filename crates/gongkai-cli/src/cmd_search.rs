@@ -51,7 +51,7 @@ async fn reindex(a: ReindexArgs) -> anyhow::Result<ExitCode> {
     for id in ids {
         if let Some(d) = store.published_publication_for_index(id).await? {
             let doc = gongkai_web::search::search_doc(d);
-            if tokio::task::block_in_place(|| tx.send(doc)).is_err() {
+            if tokio::task::block_in_place(|| tx.send(doc).is_err()) {
                 break;
             }
             count += 1;
