@@ -2,7 +2,8 @@
 //! binary (`serve --demo`), on SQLite and on PostgreSQL: a drafter creates an
 //! item whose body holds a valid ID number → the reviewer sees the finding
 //! (masked), masks it in place and passes → the approver publishes → the
-//! item is on the agency's 专栏 with its metadata, and the number is not.
+//! item is on the agency's 专栏 with its metadata, and the number is not,
+//! and `/search` finds it by a two-character word of its body.
 
 mod common;
 
@@ -178,6 +179,43 @@ async fn drafter_reviewer_approver_publish_to_the_column() {
         );
         browser
             .screenshot(&format!("e2e-publish-column-{label}"))
+            .await;
+
+        // Anyone finds it by a two-character word of its body (到户), typed
+        // into the search form; the index follows the outbox, so retry the
+        // search until the item shows up.
+        let started = std::time::Instant::now();
+        let found = loop {
+            browser
+                .client
+                .goto(&format!("{base}/search"))
+                .await
+                .expect("search page");
+            wait_for(&browser, "检索").await;
+            fill(&browser, "#q", "到户").await;
+            click(&browser, "form[action='/search'] button[type=submit]").await;
+            let text = wait_for(&browser, "共找到").await;
+            if text.contains(&title) {
+                break text;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "{label}: search never found the item: {text}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        };
+        assert!(
+            !found.contains(&id_number),
+            "{label}: search shows the number"
+        );
+        let marked = browser
+            .client
+            .find(Locator::Css("mark"))
+            .await
+            .expect("highlighted word in the snippet");
+        assert_eq!(marked.text().await.expect("mark text"), "到户");
+        browser
+            .screenshot(&format!("e2e-publish-search-{label}"))
             .await;
         drop(server);
     }
