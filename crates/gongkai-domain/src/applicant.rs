@@ -629,6 +629,13 @@ pub fn mask_mobile(text: &str) -> String {
     mask_keep(text, 3, 4)
 }
 
+/// Any stored phone number (mobile or landline): the last 4 digits kept and
+/// at most the first 3, so that a short number still hides its middle.
+pub fn mask_phone(text: &str) -> String {
+    let len = text.chars().count();
+    mask_keep(text, 3.min(len.saturating_sub(4)), 4)
+}
+
 /// A person's name keeps its first character (`张*`, `欧阳**`); an
 /// organisation's name is not personal data and stays as it is.
 pub fn mask_name(name: &str, kind: ApplicantKind) -> String {

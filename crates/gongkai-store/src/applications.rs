@@ -11,10 +11,11 @@
 //! simply not found. The public tracking lookup returns no personal data.
 
 use crate::audit::{append, AuditRecord};
+use crate::stored::{corrupt, date_text, parse_date, rejected, today};
 use crate::{on_pool, on_tx, Result, Store, StoreError, Tx};
 use gongkai_calendar::Calendar;
 use gongkai_domain::applicant::{
-    mask_credit_code, mask_id_number, mask_keep, mask_name, ApplicantDraft, ApplicantKind,
+    mask_credit_code, mask_id_number, mask_name, mask_phone, ApplicantDraft, ApplicantKind,
     MaskedApplicant,
 };
 use gongkai_domain::clock::{
@@ -36,9 +37,6 @@ pub const TRACKING_CODE_LEN: usize = 12;
 const TRACKING_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
-const DATE_FORMAT: &[time::format_description::FormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
-
 /// An application as registered (any channel).
 #[derive(Debug, Clone)]
 pub struct NewApplication {
@@ -79,10 +77,7 @@ impl StoredApplicant {
             name: mask_name(&self.name, self.kind),
             id_number: self.id_number.as_deref().map(mask_id_number),
             credit_code: self.credit_code.as_deref().map(mask_credit_code),
-            phone: self.phone.as_deref().map(|p| {
-                let len = p.chars().count();
-                mask_keep(p, 3.min(len.saturating_sub(4)), 4)
-            }),
+            phone: self.phone.as_deref().map(mask_phone),
         }
     }
 }
@@ -231,26 +226,7 @@ struct EventRow {
     created_at: String,
 }
 
-fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
-    StoreError::Conflict(format!("数据库中的{what}无法读取：{detail}"))
-}
-
-fn rejected(code: &'static str, message: impl Into<String>) -> StoreError {
-    StoreError::Rejected {
-        code,
-        message: message.into(),
-    }
-}
-
-fn date_text(d: Date) -> String {
-    d.format(DATE_FORMAT).unwrap_or_else(|_| d.to_string())
-}
-
-fn parse_date(text: &str) -> Result<Date> {
-    Date::parse(text, DATE_FORMAT).map_err(|e| corrupt("日期", format!("{text}：{e}")))
-}
-
-fn enum_name<T: Serialize>(value: &T) -> String {
+pub(crate) fn enum_name<T: Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         _ => String::new(),
@@ -263,7 +239,7 @@ fn enum_parse<T: for<'de> Deserialize<'de>>(what: &str, text: &str) -> Result<T>
 }
 
 /// A fresh tracking code, e.g. `K7M2QX9ARB4T`.
-fn tracking_code() -> String {
+pub(crate) fn tracking_code() -> String {
     let bytes: [u8; TRACKING_CODE_LEN] = rand::random();
     bytes
         .iter()
@@ -272,10 +248,6 @@ fn tracking_code() -> String {
 }
 
 /// Today in China Standard Time.
-fn today() -> Date {
-    crate::now().date()
-}
-
 fn event_row_into(row: EventRow) -> Result<RecordedEvent> {
     let p: Payload = serde_json::from_str(&row.payload).map_err(|e| corrupt("申请事件", e))?;
     Ok(RecordedEvent {
@@ -452,20 +424,30 @@ impl Store {
         let due_on = clock.due_on.map(date_text);
 
         let mut tx = self.begin().await?;
-        let id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
-            "INSERT INTO applications (agency_id, tracking_code, applicant_kind, applicant_name, id_number, credit_code, phone, email, address, identity_key, channel, received_on, request, status, due_on, outcome, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, NULL, $16, $16) RETURNING id")
-            .bind(cap.agency_id()).bind(&code).bind(&kind).bind(&applicant.name)
-            .bind(applicant.id_number.as_ref().map(|v| v.as_str().to_string()))
-            .bind(applicant.credit_code.as_ref().map(|v| v.as_str().to_string()))
-            .bind(applicant.phone.as_ref().map(|v| v.as_str().to_string()))
-            .bind(&applicant.email).bind(&applicant.address).bind(&identity_key)
-            .bind(&channel).bind(&received_on).bind(&request).bind(&status).bind(&due_on)
-            .bind(&now).fetch_one(c).await)?;
-        on_tx!(&mut tx, c => sqlx::query(
-            "INSERT INTO application_events (application_id, seq, kind, on_date, payload, actor_label, created_at) VALUES ($1, 1, 'received', $2, $3, $4, $5)")
-            .bind(id).bind(&received_on).bind(&payload).bind(&cap.actor().label).bind(&now)
-            .execute(c).await.map(|r| r.rows_affected()))?;
+        let id = insert_application(
+            &mut tx,
+            ApplicationInsert {
+                agency_id: cap.agency_id(),
+                tracking_code: &code,
+                applicant_kind: &kind,
+                applicant_name: &applicant.name,
+                id_number: applicant.id_number.as_ref().map(|v| v.as_str()),
+                credit_code: applicant.credit_code.as_ref().map(|v| v.as_str()),
+                phone: applicant.phone.as_ref().map(|v| v.as_str()),
+                email: applicant.email.as_deref(),
+                address: applicant.address.as_deref(),
+                identity_key: identity_key.as_deref(),
+                channel: &channel,
+                received_on: &received_on,
+                request: &request,
+                status: &status,
+                due_on: due_on.as_deref(),
+                received_payload: &payload,
+                actor_label: &cap.actor().label,
+                now: &now,
+            },
+        )
+        .await?;
         // No personal data in the audit log: the applicant is named by kind only.
         append(
             &mut tx,
@@ -950,14 +932,6 @@ impl Store {
 
         let new_status = enum_name(&new_clock.status);
         let new_due_on = new_clock.due_on.map(date_text);
-        let new_id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
-            "INSERT INTO applications (agency_id, tracking_code, applicant_kind, applicant_name, id_number, credit_code, phone, email, address, identity_key, channel, received_on, request, status, due_on, outcome, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, NULL, $16, $16) RETURNING id")
-            .bind(target.id).bind(&code).bind(&row.applicant_kind).bind(&row.applicant_name)
-            .bind(&row.id_number).bind(&row.credit_code).bind(&row.phone).bind(&row.email)
-            .bind(&row.address).bind(&row.identity_key).bind(&row.channel).bind(&on_text)
-            .bind(&row.request).bind(&new_status).bind(&new_due_on).bind(&now)
-            .fetch_one(c).await)?;
         let received_payload = serde_json::to_string(&Payload {
             event: received,
             outcome: None,
@@ -968,10 +942,30 @@ impl Store {
             }),
         })
         .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        on_tx!(&mut tx, c => sqlx::query(
-            "INSERT INTO application_events (application_id, seq, kind, on_date, payload, actor_label, created_at) VALUES ($1, 1, 'received', $2, $3, $4, $5)")
-            .bind(new_id).bind(&on_text).bind(&received_payload).bind(&cap.actor().label).bind(&now)
-            .execute(c).await.map(|r| r.rows_affected()))?;
+        let new_id = insert_application(
+            &mut tx,
+            ApplicationInsert {
+                agency_id: target.id,
+                tracking_code: &code,
+                applicant_kind: &row.applicant_kind,
+                applicant_name: &row.applicant_name,
+                id_number: row.id_number.as_deref(),
+                credit_code: row.credit_code.as_deref(),
+                phone: row.phone.as_deref(),
+                email: row.email.as_deref(),
+                address: row.address.as_deref(),
+                identity_key: row.identity_key.as_deref(),
+                channel: &row.channel,
+                received_on: &on_text,
+                request: &row.request,
+                status: &new_status,
+                due_on: new_due_on.as_deref(),
+                received_payload: &received_payload,
+                actor_label: &cap.actor().label,
+                now: &now,
+            },
+        )
+        .await?;
         append(
             &mut tx,
             AuditRecord {
@@ -1013,6 +1007,47 @@ impl Store {
             to_agency_name: target.name,
         })
     }
+}
+
+/// The stored columns of a new application and its first (`received`)
+/// event, shared by every way an application comes to exist: registration,
+/// confirmation of an online submission, transfer in.
+pub(crate) struct ApplicationInsert<'a> {
+    pub agency_id: i64,
+    pub tracking_code: &'a str,
+    pub applicant_kind: &'a str,
+    pub applicant_name: &'a str,
+    pub id_number: Option<&'a str>,
+    pub credit_code: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub address: Option<&'a str>,
+    pub identity_key: Option<&'a str>,
+    pub channel: &'a str,
+    pub received_on: &'a str,
+    pub request: &'a str,
+    pub status: &'a str,
+    pub due_on: Option<&'a str>,
+    /// The payload of the `received` event.
+    pub received_payload: &'a str,
+    pub actor_label: &'a str,
+    pub now: &'a str,
+}
+
+/// Inserts the application row and its `received` event in `tx`; returns the id.
+pub(crate) async fn insert_application(tx: &mut Tx, a: ApplicationInsert<'_>) -> Result<i64> {
+    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO applications (agency_id, tracking_code, applicant_kind, applicant_name, id_number, credit_code, phone, email, address, identity_key, channel, received_on, request, status, due_on, outcome, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, NULL, $16, $16) RETURNING id")
+        .bind(a.agency_id).bind(a.tracking_code).bind(a.applicant_kind).bind(a.applicant_name)
+        .bind(a.id_number).bind(a.credit_code).bind(a.phone).bind(a.email).bind(a.address)
+        .bind(a.identity_key).bind(a.channel).bind(a.received_on).bind(a.request)
+        .bind(a.status).bind(a.due_on).bind(a.now).fetch_one(c).await)?;
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO application_events (application_id, seq, kind, on_date, payload, actor_label, created_at) VALUES ($1, 1, 'received', $2, $3, $4, $5)")
+        .bind(id).bind(a.received_on).bind(a.received_payload).bind(a.actor_label).bind(a.now)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(id)
 }
 
 #[cfg(test)]

@@ -11,11 +11,14 @@
 //! agency. Rate-limit counters live in the database so that every node of a
 //! cluster counts the same requests.
 
+use crate::applications::{enum_name, insert_application, tracking_code, ApplicationInsert};
 use crate::audit::{append, AuditRecord};
+use crate::stored::{corrupt, date_text, rejected, today};
 use crate::{on_pool, on_tx, Result, Store, StoreError, TrackedApplication};
 use gongkai_calendar::Calendar;
 use gongkai_domain::applicant::{
-    mask_credit_code, mask_id_number, mask_keep, mask_name, ApplicantKind, MaskedApplicant,
+    mask_credit_code, mask_id_number, mask_keep, mask_name, mask_phone, ApplicantKind,
+    MaskedApplicant,
 };
 use gongkai_domain::clock::{compute_clock, ApplicationEvent, Channel, ClockSettings, EventKind};
 use gongkai_domain::intake::{
@@ -25,10 +28,6 @@ use gongkai_domain::{Actor, AgencyHandler, ApplicationReader};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use time::Date;
-
-const DATE_FORMAT: &[time::format_description::FormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
-const TRACKING_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 /// Longest reason for a rejection (characters).
 pub const MAX_REJECT_REASON_CHARS: usize = 500;
@@ -184,34 +183,6 @@ macro_rules! select_submission {
     };
 }
 
-fn rejected(code: &'static str, message: impl Into<String>) -> StoreError {
-    StoreError::Rejected {
-        code,
-        message: message.into(),
-    }
-}
-
-fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
-    StoreError::Conflict(format!("数据库中的{what}无法读取：{detail}"))
-}
-
-fn date_text(d: Date) -> String {
-    d.format(DATE_FORMAT).unwrap_or_else(|_| d.to_string())
-}
-
-fn today() -> Date {
-    crate::now().date()
-}
-
-/// A fresh tracking code (the alphabet of application codes).
-fn tracking_code() -> String {
-    let bytes: [u8; crate::applications::TRACKING_CODE_LEN] = rand::random();
-    bytes
-        .iter()
-        .map(|b| char::from(TRACKING_ALPHABET[usize::from(*b) % TRACKING_ALPHABET.len()]))
-        .collect()
-}
-
 fn submission_not_found() -> StoreError {
     StoreError::not_found("网上申请")
 }
@@ -226,10 +197,7 @@ fn masked_of(row: &SubmissionRow, kind: ApplicantKind) -> MaskedApplicant {
             .map(mask_id_number)
             .or_else(|| row.id_doc_number.as_deref().map(|n| mask_keep(n, 1, 3))),
         credit_code: row.credit_code.as_deref().map(mask_credit_code),
-        phone: row.phone.as_deref().map(|p| {
-            let len = p.chars().count();
-            mask_keep(p, 3.min(len.saturating_sub(4)), 4)
-        }),
+        phone: row.phone.as_deref().map(mask_phone),
     }
 }
 
@@ -470,22 +438,32 @@ impl Store {
         let payload = serde_json::to_string(&serde_json::json!({ "event": received }))
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let received_on = date_text(on);
-        let status = match serde_json::to_value(clock.status) {
-            Ok(serde_json::Value::String(s)) => s,
-            _ => String::new(),
-        };
+        let status = enum_name(&clock.status);
         let due_on = clock.due_on.map(date_text);
-        let application_id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
-            "INSERT INTO applications (agency_id, tracking_code, applicant_kind, applicant_name, id_number, credit_code, phone, email, address, identity_key, channel, received_on, request, status, due_on, outcome, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'online', $11, $12, $13, $14, NULL, $15, $15) RETURNING id")
-            .bind(cap.agency_id()).bind(&row.tracking_code).bind(&row.applicant_kind).bind(&row.applicant_name)
-            .bind(&row.id_number).bind(&row.credit_code).bind(&row.phone).bind(&row.email)
-            .bind(&row.address).bind(&row.identity_key).bind(&received_on).bind(&row.request)
-            .bind(&status).bind(&due_on).bind(&now).fetch_one(c).await)?;
-        on_tx!(&mut tx, c => sqlx::query(
-            "INSERT INTO application_events (application_id, seq, kind, on_date, payload, actor_label, created_at) VALUES ($1, 1, 'received', $2, $3, $4, $5)")
-            .bind(application_id).bind(&received_on).bind(&payload).bind(&cap.actor().label).bind(&now)
-            .execute(c).await.map(|r| r.rows_affected()))?;
+        let application_id = insert_application(
+            &mut tx,
+            ApplicationInsert {
+                agency_id: cap.agency_id(),
+                tracking_code: &row.tracking_code,
+                applicant_kind: &row.applicant_kind,
+                applicant_name: &row.applicant_name,
+                id_number: row.id_number.as_deref(),
+                credit_code: row.credit_code.as_deref(),
+                phone: row.phone.as_deref(),
+                email: row.email.as_deref(),
+                address: row.address.as_deref(),
+                identity_key: row.identity_key.as_deref(),
+                channel: Channel::Online.name(),
+                received_on: &received_on,
+                request: &row.request,
+                status: &status,
+                due_on: due_on.as_deref(),
+                received_payload: &payload,
+                actor_label: &cap.actor().label,
+                now: &now,
+            },
+        )
+        .await?;
         on_tx!(&mut tx, c => sqlx::query(
             "UPDATE online_submissions SET application_id = $1 WHERE id = $2")
             .bind(application_id).bind(id).execute(c).await.map(|r| r.rows_affected()))?;

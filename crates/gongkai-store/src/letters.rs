@@ -11,6 +11,7 @@
 
 use crate::applications::Application;
 use crate::audit::{append, AuditRecord};
+use crate::stored::rejected;
 use crate::{on_pool, on_tx, Result, Store, StoreError, Tx};
 use gongkai_calendar::Calendar;
 use gongkai_docs::Doc;
@@ -74,13 +75,6 @@ struct LetterRow {
     year: i64,
     serial: i64,
     created_at: String,
-}
-
-fn rejected(code: &'static str, message: impl Into<String>) -> StoreError {
-    StoreError::Rejected {
-        code,
-        message: message.into(),
-    }
 }
 
 fn settings_of(row: Option<SettingsRow>) -> LetterSettings {

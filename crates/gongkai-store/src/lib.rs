@@ -20,6 +20,7 @@ mod publications;
 mod records;
 mod sessions;
 mod settings;
+mod stored;
 mod throttle;
 mod tokens;
 mod users;

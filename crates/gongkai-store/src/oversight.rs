@@ -5,7 +5,8 @@
 //! an [`ApplicationReader`], as they name individual applications. Hints
 //! compare applications of the reader's agency only.
 
-use crate::{on_pool, Result, Store, StoreError};
+use crate::stored::{corrupt, parse_date};
+use crate::{on_pool, Result, Store};
 use gongkai_calendar::Calendar;
 use gongkai_domain::clock::{ApplicationEvent, ClockSettings};
 use gongkai_domain::identity::{hints_for, Filing, Hint};
@@ -15,17 +16,6 @@ use gongkai_domain::ApplicationReader;
 use serde::Deserialize;
 use std::collections::HashMap;
 use time::Date;
-
-const DATE_FORMAT: &[time::format_description::FormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
-
-fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
-    StoreError::Conflict(format!("数据库中的{what}无法读取：{detail}"))
-}
-
-fn parse_date(text: &str) -> Result<Date> {
-    Date::parse(text, DATE_FORMAT).map_err(|e| corrupt("日期", format!("{text}：{e}")))
-}
 
 /// The event inside a stored payload (outcome and reason are not needed here).
 #[derive(Deserialize)]

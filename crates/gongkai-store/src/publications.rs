@@ -10,6 +10,7 @@
 //! capability's agency. Public reads return only published or repealed items.
 
 use crate::audit::{append, AuditRecord};
+use crate::stored::{corrupt, date_text, opt_date, parse_date, rejected, today};
 use crate::{on_pool, on_tx, Result, Store, StoreError, Tx};
 use gongkai_calendar::Calendar;
 use gongkai_domain::catalog::{
@@ -30,9 +31,6 @@ use sha2::{Digest, Sha256};
 use time::Date;
 
 time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
-const DATE_FORMAT: &[time::format_description::FormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
-
 /// Longest return / withdrawal / override reason (characters).
 pub const MAX_REASON_CHARS: usize = 2_000;
 /// Largest page of a public list.
@@ -324,38 +322,11 @@ type ReviewRow = (i64, String, String, String, Option<String>, String, String);
 /// An attachment with its bytes, as read.
 type AttachmentBytesRow = (i64, String, String, i64, String, Vec<u8>, bool, String);
 
-fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
-    StoreError::Conflict(format!("数据库中的{what}无法读取：{detail}"))
-}
-
-fn rejected(code: &'static str, message: impl Into<String>) -> StoreError {
-    StoreError::Rejected {
-        code,
-        message: message.into(),
-    }
-}
-
 fn refused(code: &'static str, message: impl Into<String>) -> StoreError {
     StoreError::Refused {
         code,
         message: message.into(),
     }
-}
-
-fn date_text(d: Date) -> String {
-    d.format(DATE_FORMAT).unwrap_or_else(|_| d.to_string())
-}
-
-fn parse_date(text: &str) -> Result<Date> {
-    Date::parse(text, DATE_FORMAT).map_err(|e| corrupt("日期", format!("{text}：{e}")))
-}
-
-fn opt_date(text: &Option<String>) -> Result<Option<Date>> {
-    text.as_deref().map(parse_date).transpose()
-}
-
-fn today() -> Date {
-    crate::now().date()
 }
 
 fn parsed<T>(what: &str, text: &str, f: impl Fn(&str) -> Option<T>) -> Result<T> {

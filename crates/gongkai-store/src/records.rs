@@ -29,6 +29,7 @@
 //! Art. 33), shown with the case as "重新答复期限".
 
 use crate::audit::{append, AuditRecord};
+use crate::stored::{date_text, parse_date, rejected, today};
 use crate::{on_pool, on_tx, Result, Store, StoreError, Tx};
 use gongkai_calendar::Calendar;
 use gongkai_domain::annual::{
@@ -44,34 +45,11 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use time::Date;
 
-const DATE_FORMAT: &[time::format_description::FormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
-
 /// Longest free text (topics, names, notes, comments, narrative sections).
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
-fn date_text(d: Date) -> String {
-    d.format(DATE_FORMAT).unwrap_or_else(|_| d.to_string())
-}
-
-fn parse_date(text: &str) -> Result<Date> {
-    Date::parse(text, DATE_FORMAT)
-        .map_err(|e| StoreError::Conflict(format!("数据库中的日期无法读取：{text}：{e}")))
-}
-
-fn rejected(code: &'static str, message: impl Into<String>) -> StoreError {
-    StoreError::Rejected {
-        code,
-        message: message.into(),
-    }
-}
-
 fn invalid(field: &str, message: impl std::fmt::Display) -> StoreError {
     rejected("invalid_input", format!("字段 {field}：{message}"))
-}
-
-fn today() -> Date {
-    crate::now().date()
 }
 
 fn check_year(year: i32) -> Result<()> {
