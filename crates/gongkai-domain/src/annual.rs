@@ -34,9 +34,11 @@ use gongkai_report::labels::{self, FieldKind};
 use gongkai_report::{AnnualReport, Format, Narrative, Value};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use time::{Date, Month};
+use time::Date;
 
-use crate::figures::{format_for_year, year_figures, ApplicationFacts, FiguresProblem};
+use crate::figures::{
+    format_for_year, year_bounds, year_figures, ApplicationFacts, FiguresProblem,
+};
 
 /// The two kinds of documents table 二 counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -304,13 +306,6 @@ impl AppealCase {
         }
         Ok(())
     }
-}
-
-fn year_bounds(year: i32) -> Option<(Date, Date)> {
-    Some((
-        Date::from_calendar_date(year, Month::January, 1).ok()?,
-        Date::from_calendar_date(year, Month::December, 31).ok()?,
-    ))
 }
 
 /// Table 四 of `year`: per block 结果维持, 结果纠正, 其他结果, 尚未审结, 总计.

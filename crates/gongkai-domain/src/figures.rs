@@ -205,7 +205,8 @@ fn life(
     Some(Life { received, closed })
 }
 
-fn year_bounds(year: i32) -> Option<(Date, Date)> {
+/// 1 January and 31 December of `year` (the statistical period).
+pub(crate) fn year_bounds(year: i32) -> Option<(Date, Date)> {
     Some((
         Date::from_calendar_date(year, Month::January, 1).ok()?,
         Date::from_calendar_date(year, Month::December, 31).ok()?,
