@@ -90,6 +90,17 @@ impl Channel {
             Channel::Fax => "传真申请经双方确认",
         }
     }
+
+    /// The receipt-date rule of the channel, 条例 Art. 31, as forms explain it.
+    pub fn receipt_rule_zh(self) -> &'static str {
+        match self {
+        Channel::InPerson => "申请人当面提交的，以提交之日为收到申请之日（条例第三十一条第一项）。",
+        Channel::SignedMail => "以邮寄方式提交、需要签收的，以本机关签收之日为收到申请之日（条例第三十一条第二项）。",
+        Channel::OrdinaryMail => "以平常信函等无需签收的方式邮寄的，政府信息公开工作机构应于收到信函当日与申请人确认，以确认之日为收到申请之日（条例第三十一条第二项）。",
+        Channel::Online => "通过互联网渠道（如电子邮件，本平台在线申请以外）提交的，以双方确认之日为收到申请之日（条例第三十一条第三项）。",
+        Channel::Fax => "通过政府信息公开工作机构的传真提交的，以双方确认之日为收到申请之日（条例第三十一条第三项）。",
+        }
+    }
 }
 
 impl FromStr for Channel {

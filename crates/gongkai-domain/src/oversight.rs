@@ -22,7 +22,7 @@ use crate::clock::{
     compute_clock, ApplicationEvent, ClockSettings, EventKind, EventKindName, Status,
 };
 use crate::figures::{closing, ApplicationFacts};
-use crate::outcome::Outcome;
+use crate::outcome::{NotProcessedReason, OtherReason, Outcome, UnavailableReason, WithholdReason};
 use gongkai_calendar::Calendar;
 use serde::Serialize;
 use time::Date;
@@ -30,17 +30,23 @@ use time::Date;
 /// A 补正 or extension this close to the deadline (working days) is stalling.
 pub const STALLING_WORKING_DAYS: i64 = 3;
 
-/// The six decision categories of table 三, in report order.
-pub const OUTCOME_CATEGORIES: [&str; 6] = [
-    "予以公开",
-    "部分公开",
-    "不予公开",
-    "无法提供",
-    "不予处理",
-    "其他处理",
+/// One outcome of each of the six decision categories of table 三, in report order.
+const CATEGORY_OUTCOMES: [Outcome; 6] = [
+    Outcome::Disclosed,
+    Outcome::PartlyDisclosed,
+    Outcome::Withheld(WithholdReason::StateSecret),
+    Outcome::Unavailable(UnavailableReason::NotHeld),
+    Outcome::NotProcessed(NotProcessedReason::Petition),
+    Outcome::OtherHandling(OtherReason::Other),
 ];
 
-/// The index of an outcome's category in [`OUTCOME_CATEGORIES`].
+/// The six decision categories of table 三 (`予以公开` … `其他处理`), in
+/// report order, spelled as the report's labels spell them.
+pub fn outcome_categories() -> [&'static str; 6] {
+    CATEGORY_OUTCOMES.map(Outcome::category_zh)
+}
+
+/// The index of an outcome's category in [`outcome_categories`].
 pub fn category_index(outcome: Outcome) -> usize {
     match outcome {
         Outcome::Disclosed => 0,
@@ -140,7 +146,7 @@ pub struct CaseFacts<'a> {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MonthMix {
     pub month: u8,
-    /// Counts in the order of [`OUTCOME_CATEGORIES`].
+    /// Counts in the order of [`outcome_categories`].
     pub counts: [u32; 6],
     pub total: u32,
 }

@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod cookies;
 pub mod csrf;
+mod dates;
 pub mod error;
 pub mod form;
 pub mod middleware;

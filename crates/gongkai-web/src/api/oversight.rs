@@ -9,7 +9,7 @@ use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use gongkai_domain::identity::Hint;
-use gongkai_domain::oversight::{Dashboard, OUTCOME_CATEGORIES};
+use gongkai_domain::oversight::{outcome_categories, Dashboard};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -213,7 +213,7 @@ pub async fn agency_dashboard_get(
     Ok(Json(DashboardResponseJson {
         agency: loaded.agency.code.clone(),
         year,
-        categories: OUTCOME_CATEGORIES.iter().map(|c| c.to_string()).collect(),
+        categories: outcome_categories().iter().map(|c| c.to_string()).collect(),
         total: dashboard_json(&loaded.total),
         agencies: loaded
             .rows

@@ -7,6 +7,7 @@
 use super::applications::MaskedApplicantJson;
 use super::ApiJson;
 use crate::auth::{ApiPrincipal, ClientIp};
+use crate::dates::{date_text, DATE_FORMAT};
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -22,13 +23,6 @@ use utoipa::ToSchema;
 
 /// Submission attempts (page and API together) per client address per hour.
 pub const INTAKE_LIMIT_PER_HOUR: i64 = 20;
-
-const DATE_FORMAT: &[time::format_description::FormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
-
-fn date_text(d: Date) -> String {
-    d.format(DATE_FORMAT).unwrap_or_else(|_| d.to_string())
-}
 
 /// The 429 of the public intake.
 pub fn rate_limited() -> AppError {

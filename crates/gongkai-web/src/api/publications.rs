@@ -8,6 +8,7 @@
 
 use super::ApiJson;
 use crate::auth::ApiPrincipal;
+use crate::dates::{date_text, parse_date};
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::AppState;
 use axum::body::Bytes;
@@ -28,23 +29,11 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
 
-const DATE_FORMAT: &[time::format_description::FormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
-
 /// Largest attachment upload (bytes of the request body).
 pub const MAX_UPLOAD_BYTES: usize = gongkai_domain::publication::MAX_ATTACHMENT_BYTES + 1024;
 
-fn date_text(d: Date) -> String {
-    d.format(DATE_FORMAT).unwrap_or_else(|_| d.to_string())
-}
-
 fn invalid(field: &str, message: impl std::fmt::Display) -> AppError {
     AppError::bad_request("invalid_input", format!("字段 {field}：{message}"))
-}
-
-fn parse_date(field: &str, text: &str) -> Result<Date, AppError> {
-    Date::parse(text.trim(), DATE_FORMAT)
-        .map_err(|_| invalid(field, format!("日期“{text}”无效，格式应为 YYYY-MM-DD")))
 }
 
 fn blank(v: &Option<String>) -> Option<String> {

@@ -12,6 +12,7 @@
 use super::Nav;
 use crate::auth::{Session, StaffSession};
 use crate::csrf;
+use crate::dates::{date_text, today, DATE_FORMAT};
 use crate::error::{render, AppError, PageError};
 use crate::form::ValidForm;
 use crate::AppState;
@@ -33,17 +34,6 @@ use gongkai_store::{Agency, Application, LetterRecord, NewEvent, RecordedEvent, 
 use serde::Deserialize;
 use std::collections::HashMap;
 use time::Date;
-
-const DATE_FORMAT: &[time::format_description::FormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
-
-fn date_text(d: Date) -> String {
-    d.format(DATE_FORMAT).unwrap_or_else(|_| d.to_string())
-}
-
-fn today() -> Date {
-    gongkai_store::now().date()
-}
 
 fn not_found() -> AppError {
     AppError::new(StatusCode::NOT_FOUND, "not_found", "申请不存在")

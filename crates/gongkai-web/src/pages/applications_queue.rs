@@ -20,6 +20,7 @@ use super::Nav;
 use crate::auth::{Session, StaffSession};
 use crate::cookies;
 use crate::csrf;
+use crate::dates::{date_text, today, DATE_FORMAT};
 use crate::error::{render, AppError, PageError};
 use crate::form::ValidForm;
 use crate::AppState;
@@ -43,28 +44,6 @@ pub const PAGE_SIZE: usize = 20;
 const EXCERPT_CHARS: usize = 60;
 /// The flash cookie set after a registration.
 pub const FLASH_COOKIE: &str = "gk_flash";
-
-const DATE_FORMAT: &[time::format_description::FormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
-
-fn date_text(d: Date) -> String {
-    d.format(DATE_FORMAT).unwrap_or_else(|_| d.to_string())
-}
-
-fn today() -> Date {
-    gongkai_store::now().date()
-}
-
-/// The receipt-date rule of a channel, 条例 Art. 31, for the form.
-pub fn receipt_rule_zh(channel: Channel) -> &'static str {
-    match channel {
-        Channel::InPerson => "申请人当面提交的，以提交之日为收到申请之日（条例第三十一条第一项）。",
-        Channel::SignedMail => "以邮寄方式提交、需要签收的，以本机关签收之日为收到申请之日（条例第三十一条第二项）。",
-        Channel::OrdinaryMail => "以平常信函等无需签收的方式邮寄的，政府信息公开工作机构应于收到信函当日与申请人确认，以确认之日为收到申请之日（条例第三十一条第二项）。",
-        Channel::Online => "通过互联网渠道（如电子邮件，本平台在线申请以外）提交的，以双方确认之日为收到申请之日（条例第三十一条第三项）。",
-        Channel::Fax => "通过政府信息公开工作机构的传真提交的，以双方确认之日为收到申请之日（条例第三十一条第三项）。",
-    }
-}
 
 // ---- the queue ----
 
@@ -667,7 +646,7 @@ fn register_page(
             .map(|c| Choice {
                 value: c.name(),
                 label: c.label_zh().to_string(),
-                rule: receipt_rule_zh(c),
+                rule: c.receipt_rule_zh(),
             })
             .collect(),
         errors,

@@ -17,7 +17,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use gongkai_domain::access::{application_reader_of, handler_of};
-use gongkai_domain::oversight::{Dashboard, OUTCOME_CATEGORIES};
+use gongkai_domain::oversight::{outcome_categories, Dashboard};
 use gongkai_domain::Principal;
 use gongkai_store::Agency;
 use serde::Deserialize;
@@ -296,7 +296,7 @@ pub async fn agency_dashboard_get(
         rolled_up: loaded.rows.len() > 1,
         can_handle,
         figures,
-        categories: OUTCOME_CATEGORIES.to_vec(),
+        categories: outcome_categories().to_vec(),
         months: d
             .by_month
             .iter()
@@ -309,8 +309,8 @@ pub async fn agency_dashboard_get(
         category_totals: d.category_totals().to_vec(),
         closed: d.closed,
         bars: bars(d),
-        legend: OUTCOME_CATEGORIES
-            .iter()
+        legend: outcome_categories()
+            .into_iter()
             .zip(CATEGORY_COLOURS)
             .map(|(label, colour)| Legend { label, colour })
             .collect(),

@@ -7,6 +7,7 @@
 use super::Nav;
 use crate::auth::{Session, StaffSession};
 use crate::csrf;
+use crate::dates::{date_text, DATE_FORMAT};
 use crate::error::{render, AppError, PageError};
 use crate::form::ValidForm;
 use crate::AppState;
@@ -27,13 +28,6 @@ pub const REJECT_REASONS: [&str; 4] = [
     "无法联系申请人",
     "申请内容不属于政府信息公开申请",
 ];
-
-const DATE_FORMAT: &[time::format_description::FormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
-
-fn date_text(d: Date) -> String {
-    d.format(DATE_FORMAT).unwrap_or_else(|_| d.to_string())
-}
 
 pub struct PendingRow {
     pub s: PendingSubmission,

@@ -9,6 +9,7 @@
 use super::Nav;
 use crate::auth::{Session, StaffSession};
 use crate::csrf;
+use crate::dates::{date_text, DATE_FORMAT};
 use crate::error::{render, AppError, PageError};
 use crate::form::ValidForm;
 use crate::AppState;
@@ -29,13 +30,6 @@ use gongkai_domain::{
 use gongkai_store::{Agency, Publication, PublicationListItem, ReviewDecision, StoreError};
 use serde::Deserialize;
 use time::Date;
-
-const DATE_FORMAT: &[time::format_description::FormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
-
-pub fn date_text(d: Date) -> String {
-    d.format(DATE_FORMAT).unwrap_or_else(|_| d.to_string())
-}
 
 pub fn opt_date_text(d: Option<Date>) -> String {
     d.map(date_text).unwrap_or_default()

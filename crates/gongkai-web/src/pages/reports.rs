@@ -16,6 +16,7 @@
 use super::Nav;
 use crate::auth::{MaybeSession, Session, StaffSession};
 use crate::csrf;
+use crate::dates::{parse_date, today};
 use crate::error::{render, AppError, PageError};
 use crate::form::ValidForm;
 use crate::AppState;
@@ -36,9 +37,6 @@ use gongkai_store::{
 use serde::Deserialize;
 use std::collections::HashMap;
 use time::Date;
-
-const DATE_FORMAT: &[time::format_description::FormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
 
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -90,19 +88,6 @@ pub fn doc_html(doc: &Doc) -> String {
         }
     }
     out
-}
-
-fn today() -> Date {
-    gongkai_store::now().date()
-}
-
-fn parse_date(field: &str, text: &str) -> Result<Date, AppError> {
-    Date::parse(text.trim(), DATE_FORMAT).map_err(|_| {
-        AppError::bad_request(
-            "invalid_input",
-            format!("字段 {field}：日期“{text}”无效，格式应为 YYYY-MM-DD"),
-        )
-    })
 }
 
 fn parse_count(field: &str, text: &str) -> Result<u32, AppError> {

@@ -5,6 +5,7 @@
 
 use super::Nav;
 use crate::auth::{ClientIp, MaybeSession};
+use crate::dates::date_text;
 use crate::error::{render, PageError};
 use crate::form::ValidForm;
 use crate::AppState;
@@ -14,18 +15,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gongkai_store::TrackedSubmission;
 use serde::Deserialize;
-use time::Date;
 
 /// Failed lookups allowed per client address in the window.
 pub const TRACK_FAILURES_PER_IP: i64 = 10;
 const TRACK_WINDOW_MINUTES: i64 = 15;
-
-const DATE_FORMAT: &[time::format_description::FormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
-
-fn date_text(d: Date) -> String {
-    d.format(DATE_FORMAT).unwrap_or_else(|_| d.to_string())
-}
 
 pub struct EventLine {
     pub on: String,

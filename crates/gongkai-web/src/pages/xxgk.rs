@@ -6,10 +6,11 @@
 //! `ContentSource` meta tags, attachment downloads and Atom feeds. Only
 //! published and repealed items are ever shown (the store's public reads).
 
-use super::publications_staff::{date_text, download, humanize, opt_date_text};
+use super::publications_staff::{download, humanize, opt_date_text};
 use super::Nav;
 use crate::auth::{MaybeSession, StaffSession};
 use crate::csrf;
+use crate::dates::date_text;
 use crate::error::{render, AppError, PageError};
 use crate::form::ValidForm;
 use crate::AppState;
