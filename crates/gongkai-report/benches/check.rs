@@ -187,8 +187,9 @@ criterion_group! {
 /// - `GONGKAI_REPORT_PROFILE=N`: read and check the batch N times and exit
 ///   (a driver for `valgrind --tool=callgrind` or `perf`);
 /// - `GONGKAI_REPORT_DUMP=FILE`: write the `Debug` form of every outcome
-///   (the batch, the golden fixtures and the corpus when present) to FILE,
-///   to compare the reader's results before and after a change.
+///   (the batch, the golden fixtures and the corpus when present, and the
+///   files of `GONGKAI_REPORT_DUMP_DIR` if set) to FILE, to compare the
+///   reader's results before and after a change.
 fn aids() -> bool {
     if let Ok(n) = std::env::var("GONGKAI_REPORT_PROFILE") {
         let n: usize = n.parse().unwrap_or(1);
@@ -220,11 +221,16 @@ fn aids() -> bool {
         }
         let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();
-        for dir in [
+        let mut dirs = vec![
             here.join("tests/fixtures"),
             here.join("../../../shared/corpus"),
             here.join("../../../shared/corpus/real"),
-        ] {
+        ];
+        // More inputs to compare (e.g. mutated fixtures), not in the repository.
+        if let Ok(extra) = std::env::var("GONGKAI_REPORT_DUMP_DIR") {
+            dirs.push(std::path::PathBuf::from(extra));
+        }
+        for dir in dirs {
             if let Ok(entries) = std::fs::read_dir(dir) {
                 files.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
             }
@@ -235,10 +241,17 @@ fn aids() -> bool {
                 continue;
             };
             let doc = match f.extension().and_then(|e| e.to_str()) {
-                Some("txt") | Some("md") => gongkai_docs::read_text(&bytes).ok(),
-                Some("html") | Some("htm") => gongkai_docs::read_html(&bytes).ok(),
-                Some("docx") => gongkai_docs::read_docx(&bytes).ok(),
-                _ => None,
+                Some("txt") | Some("md") => gongkai_docs::read_text(&bytes),
+                Some("html") | Some("htm") => gongkai_docs::read_html(&bytes),
+                Some("docx") => gongkai_docs::read_docx(&bytes),
+                _ => continue,
+            };
+            let doc = match doc {
+                Ok(doc) => Some(doc),
+                Err(e) => {
+                    let _ = writeln!(out, "{}: {e:?}", f.display());
+                    None
+                }
             };
             if let Some(doc) = doc {
                 let via_doc = format!("{:?}", read_report(&doc));
