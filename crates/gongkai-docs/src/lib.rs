@@ -40,5 +40,5 @@ pub use html::{read_html, write_html};
 pub use model::{Block, Cell, Doc, Table};
 pub use pdf::{typst_markup, write_pdf, write_pdf_with, PdfOptions};
 pub use sniff::{read_any, sniff, DocKind};
-pub use text::{decode_text, read_text, write_text};
+pub use text::{decode_text, decode_text_borrowed, read_text, write_text};
 pub use xlsx::{read_xlsx, write_xlsx};

@@ -1,6 +1,7 @@
 //! Plain text: encoding detection, one paragraph per line, and text output.
 
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
+use std::borrow::Cow;
 
 use crate::grid::Grid;
 use crate::limits::check_size;
@@ -11,12 +12,31 @@ use crate::DocError;
 /// without BOM when the zero bytes make it obvious), else the encoding guessed
 /// by `chardetng` (GBK/GB18030 for Chinese), decoded strictly.
 pub fn decode_text(bytes: &[u8]) -> Result<String, DocError> {
+    decode_text_borrowed(bytes).map(Cow::into_owned)
+}
+
+/// [`decode_text`] without copying: valid UTF-8 without BOM (most text) is
+/// borrowed from `bytes`, anything else decoded as by [`decode_text`].
+pub fn decode_text_borrowed(bytes: &[u8]) -> Result<Cow<'_, str>, DocError> {
     check_size(bytes)?;
+    // What `decode_with` does first, answered cheaply for the common case:
+    // no BOM, no zero byte in the sample `utf16_without_bom` looks at (it
+    // needs zero bytes), valid UTF-8 (checked by SIMD; its errors are
+    // left to the full path).
+    let sample = &bytes[..bytes.len().min(UTF16_SAMPLE)];
+    if Encoding::for_bom(bytes).is_none() && !sample.contains(&0) {
+        if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
+            if looks_binary(text) {
+                return Err(DocError::NotText);
+            }
+            return Ok(Cow::Borrowed(text));
+        }
+    }
     let text = decode_with(bytes, None, true)?;
     if looks_binary(&text) {
         return Err(DocError::NotText);
     }
-    Ok(text)
+    Ok(Cow::Owned(text))
 }
 
 /// Reads plain text: one [`Block::Paragraph`] per line (`\n`, `\r\n` or `\r`),
@@ -127,12 +147,15 @@ fn decode_one(enc: &'static Encoding, bytes: &[u8], strict: bool) -> Option<Stri
     }
 }
 
+/// How many leading bytes [`utf16_without_bom`] looks at.
+const UTF16_SAMPLE: usize = 4096;
+
 /// UTF-16 without BOM shows itself by zero bytes in every other position.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     if bytes.len() < 4 || bytes.len() & 1 == 1 {
         return None;
     }
-    let sample = &bytes[..bytes.len().min(4096)];
+    let sample = &bytes[..bytes.len().min(UTF16_SAMPLE)];
     let pairs = sample.len() / 2;
     let even_zero = sample.iter().step_by(2).filter(|b| **b == 0).count();
     let odd_zero = sample
@@ -152,6 +175,18 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 
 /// Text with NULs or many other control characters is binary data.
 fn looks_binary(text: &str) -> bool {
+    // Most text has no byte that can start a NUL or another control char
+    // counted below (C0 controls other than \t \n \x0b \x0c \r, DEL, and
+    // the C1 controls, encoded C2 80–C2 9F): then it is not binary. Checked
+    // a block at a time without branches.
+    let suspicious = |b: u8| (b < 0x20 && !(0x09..=0x0D).contains(&b)) || b == 0x7F || b == 0xC2;
+    if !text
+        .as_bytes()
+        .chunks(64)
+        .any(|block| block.iter().fold(false, |any, &b| any | suspicious(b)))
+    {
+        return false;
+    }
     let mut total = 0usize;
     let mut control = 0usize;
     for ch in text.chars().take(65_536) {
@@ -278,6 +313,54 @@ mod tests {
         assert!(err.to_string().contains("编码") || err.to_string().contains("文本"));
         assert_eq!(
             decode_text(b"a\0b\0c\0\0\0").unwrap_err(),
+            DocError::NotText
+        );
+    }
+
+    /// The char-by-char definition of [`looks_binary`].
+    fn looks_binary_slow(text: &str) -> bool {
+        let mut total = 0usize;
+        let mut control = 0usize;
+        for ch in text.chars().take(65_536) {
+            total += 1;
+            if ch == '\0' {
+                return true;
+            }
+            if ch.is_control() && !matches!(ch, '\t' | '\n' | '\r' | '\x0c' | '\x0b') {
+                control += 1;
+            }
+        }
+        total > 0 && control * 100 > total
+    }
+
+    #[test]
+    fn looks_binary_fast_path_agrees() {
+        let mut samples: Vec<String> = [
+            "", "abc", "a\tb\nc\r\x0b\x0c", "政府信息\u{85}", "x\u{7f}", "\u{9f}\u{a0}é·",
+            "a\0b", "\u{1}", "©®±",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Control chars around the 1 % threshold, before and after 64-byte blocks.
+        for n in [1usize, 2, 3] {
+            samples.push(format!("{}{}", "\u{1}".repeat(n), "字".repeat(100)));
+            samples.push(format!("{}{}", "a".repeat(250), "\u{80}".repeat(n)));
+        }
+        for s in &samples {
+            assert_eq!(looks_binary(s), looks_binary_slow(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn valid_utf8_is_borrowed() {
+        let s = "政府信息公开\t12\n";
+        assert!(matches!(decode_text_borrowed(s.as_bytes()), Ok(Cow::Borrowed(t)) if t == s));
+        let mut b = vec![0xEF, 0xBB, 0xBF];
+        b.extend_from_slice(s.as_bytes());
+        assert!(matches!(decode_text_borrowed(&b), Ok(Cow::Owned(t)) if t == s));
+        assert_eq!(
+            decode_text_borrowed(b"a\x01\x02b").unwrap_err(),
             DocError::NotText
         );
     }

@@ -144,18 +144,18 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let mut lines = 0usize;
                 for r in &reports {
-                    let text = gongkai_docs::decode_text(black_box(r)).unwrap_or_default();
+                    let text = gongkai_docs::decode_text_borrowed(black_box(r)).unwrap_or_default();
                     lines += text.lines().count();
                 }
                 black_box(lines)
             })
         });
-        // The text path: bytes → decode_text → read_report_text.
+        // The text path: bytes → decode_text_borrowed → read_report_text.
         g.bench_function("read_and_check", |b| {
             b.iter(|| {
                 let mut findings = 0usize;
                 for r in &reports {
-                    if let Ok(text) = gongkai_docs::decode_text(black_box(r)) {
+                    if let Ok(text) = gongkai_docs::decode_text_borrowed(black_box(r)) {
                         findings += read_report_text(&text).findings.len();
                     }
                 }
@@ -197,7 +197,7 @@ fn aids() -> bool {
         let mut findings = 0usize;
         for _ in 0..n {
             for r in &reports {
-                if let Ok(text) = gongkai_docs::decode_text(black_box(r)) {
+                if let Ok(text) = gongkai_docs::decode_text_borrowed(black_box(r)) {
                     findings += read_report_text(&text).findings.len();
                 }
             }
