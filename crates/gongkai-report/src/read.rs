@@ -74,8 +74,10 @@ fn trim(s: &str) -> &str {
 
 /// Does `t` hold a full-width bar (｜, bytes EF BD 9C)?
 fn has_fullwidth_bar(t: &str) -> bool {
-    let b = t.as_bytes();
-    memchr::memchr_iter(0xEF, b).any(|i| b.get(i + 1..i + 3) == Some(&[0xBD, 0x9C]))
+    static BAR: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+    BAR.get_or_init(|| memchr::memmem::Finder::new("｜".as_bytes()))
+        .find(t.as_bytes())
+        .is_some()
 }
 
 /// `t.chars().any(char::is_whitespace)`, from the bytes unless a byte that
@@ -113,8 +115,14 @@ fn split_line(line: &str) -> Vec<Cow<'_, str>> {
         return cells;
     }
     if memchr::memchr(b'\t', t.as_bytes()).is_some() {
-        let mut cells = Vec::with_capacity(memchr::memchr_iter(b'\t', t.as_bytes()).count() + 1);
-        cells.extend(t.split('\t').map(|c| Cow::Borrowed(trim(c))));
+        // `t.split('\t')`, by the tab bytes (a tab is never inside a char).
+        let mut cells = Vec::with_capacity(8);
+        let mut start = 0;
+        for i in memchr::memchr_iter(b'\t', t.as_bytes()) {
+            cells.push(Cow::Borrowed(trim(t.get(start..i).unwrap_or(""))));
+            start = i + 1;
+        }
+        cells.push(Cow::Borrowed(trim(t.get(start..).unwrap_or(""))));
         return cells;
     }
     // pdftotext -layout: columns separated by runs of two or more spaces
