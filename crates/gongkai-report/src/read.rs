@@ -415,6 +415,12 @@ struct Vocab {
     max_key_len: usize,
     heading_anchors: Anchors,
     table_anchors: Anchors,
+    /// The heading entries, in order.
+    headings: Vec<usize>,
+    /// The other entries as (key length in chars, index), by length.
+    by_len: Vec<(usize, usize)>,
+    /// The other entries' indices, by key.
+    by_key: Vec<usize>,
 }
 
 impl Vocab {
@@ -490,7 +496,20 @@ impl Vocab {
         );
         let exact_max = exact.keys().map(String::len).max().unwrap_or(0);
         let max_key_len = entries.iter().map(|e| e.key_len).max().unwrap_or(0);
+        let headings: Vec<usize> = (0..entries.len())
+            .filter(|&i| matches!(entries[i].label, Label::Heading(_)))
+            .collect();
+        let mut by_len: Vec<(usize, usize)> = (0..entries.len())
+            .filter(|&i| !matches!(entries[i].label, Label::Heading(_)))
+            .map(|i| (entries[i].key_len, i))
+            .collect();
+        by_len.sort_unstable();
+        let mut by_key: Vec<usize> = by_len.iter().map(|&(_, i)| i).collect();
+        by_key.sort_by(|&a, &b| entries[a].key.cmp(&entries[b].key).then(a.cmp(&b)));
         Vocab {
+            headings,
+            by_len,
+            by_key,
             entries,
             exact,
             exact_max,
@@ -500,7 +519,8 @@ impl Vocab {
         }
     }
 
-    /// Best label for a cell key, with its score.
+    /// Best label for a cell key, with its score: the highest score above
+    /// 0, the first entry among equal ones.
     fn classify_uncached(&self, k: &str) -> Option<(usize, f64)> {
         if let Some(i) = self.exact(k) {
             return Some((i, 1.0));
@@ -512,51 +532,86 @@ impl Vocab {
         if fl > 120 || (fl > self.max_key_len + 2 && 7 * fl > 10 * self.max_key_len) {
             return None;
         }
-        let mut best: Option<(usize, f64)> = None;
-        let k_sorted = std::cell::OnceCell::new();
-        let score = |e: &Entry| {
-            let found = LabelKey {
-                key: k,
-                len: fl,
-                sorted: k_sorted
-                    .get_or_init(|| crate::normalize::sorted_chars(k))
-                    .as_deref(),
+        // Headings keep their numeral (一、 … 六、) and may run on into
+        // their first words; other labels score 0 unless both keys have 4
+        // chars or more and their lengths are close (similarity is at most
+        // min/max of the lengths, thresholds ≥ 0.7: 10·min ≥ 7·max) or `k`
+        // is a prefix of the label. Only those are scored: the lengths in
+        // the window from the index by length, the prefixes from the index
+        // by key. A candidate is (entry, score when known without scoring).
+        let mut candidates: Vec<(usize, Option<f64>)> = Vec::with_capacity(16);
+        let first = k.chars().next();
+        for &i in &self.headings {
+            let Some(e) = self.entries.get(i) else {
+                continue;
             };
-            label_score_with(
-                found,
-                LabelKey {
-                    key: &e.key,
-                    len: e.key_len,
-                    sorted: e.key_sorted.as_deref(),
-                },
-            )
-        };
-        for (i, e) in self.entries.iter().enumerate() {
-            // label_score is 0 unless the lengths are close (similarity is
-            // at most min/max of the lengths, thresholds ≥ 0.7) or `k` is a
-            // prefix of the label: skip the rest without computing it.
-            let sl = e.key_len;
-            let heading = matches!(e.label, Label::Heading(_));
-            if !heading
-                && (fl < 4 || sl < 4 || (10 * fl.min(sl) < 7 * fl.max(sl) && !e.key.starts_with(k)))
-            {
+            if first != e.key.chars().next() {
                 continue;
             }
-            let s = if let Label::Heading(_) = e.label {
-                // A heading keeps its numeral (一、 … 六、).
-                if k.chars().next() != e.key.chars().next() {
-                    continue;
+            let run_on = k.starts_with(&e.key) && fl <= e.key_len + 2;
+            candidates.push((i, run_on.then_some(1.0)));
+        }
+        if fl >= 4 {
+            let lo = (7 * fl).div_ceil(10).max(4);
+            let start = self.by_len.partition_point(|&(len, _)| len < lo);
+            for &(sl, i) in self.by_len.get(start..).unwrap_or(&[]) {
+                if 7 * sl > 10 * fl {
+                    break;
                 }
-                // A heading may run on into its first words.
-                if k.starts_with(&e.key) && fl <= sl + 2 {
-                    1.0
-                } else {
-                    score(e)
+                candidates.push((i, None));
+            }
+            let start = self
+                .by_key
+                .partition_point(|&i| self.entries.get(i).is_some_and(|e| e.key.as_str() < k));
+            for &i in self.by_key.get(start..).unwrap_or(&[]) {
+                let Some(e) = self.entries.get(i) else {
+                    break;
+                };
+                if !e.key.starts_with(k) {
+                    break;
                 }
-            } else {
-                score(e)
+                // Those in the length window are candidates already.
+                if e.key_len >= 4 && 7 * e.key_len > 10 * fl {
+                    candidates.push((i, None));
+                }
+            }
+        }
+        if candidates.is_empty() {
+            return None;
+        }
+        // The key's sorted chars (see `normalize::sorted_chars`), on the stack.
+        let mut sorted_buf = ['\0'; 64];
+        let k_sorted: Option<&[char]> = if fl <= 64 {
+            for (slot, c) in sorted_buf.iter_mut().zip(k.chars()) {
+                *slot = c;
+            }
+            sorted_buf.get_mut(..fl).map(|v| {
+                v.sort_unstable();
+                &*v
+            })
+        } else {
+            None
+        };
+        let mut best: Option<(usize, f64)> = None;
+        for (i, known) in candidates {
+            let Some(e) = self.entries.get(i) else {
+                continue;
             };
-            if s > 0.0 && best.is_none_or(|(_, b)| s > b) {
+            let s = known.unwrap_or_else(|| {
+                label_score_with(
+                    LabelKey {
+                        key: k,
+                        len: fl,
+                        sorted: k_sorted,
+                    },
+                    LabelKey {
+                        key: &e.key,
+                        len: e.key_len,
+                        sorted: e.key_sorted.as_deref(),
+                    },
+                )
+            });
+            if s > 0.0 && best.is_none_or(|(bi, b)| s > b || (s == b && i < bi)) {
                 best = Some((i, s));
             }
         }
