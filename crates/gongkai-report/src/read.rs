@@ -754,10 +754,18 @@ fn explode_rows<'a>(rows: Vec<Row<'a>>, vocab: &Vocab) -> Vec<Row<'a>> {
     let mut scratch = String::new();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        // Headings inside long text start new rows.
+        // Headings inside long text start new rows. A row without any is
+        // kept as it is.
+        let first = row.cells.iter().position(|cell| {
+            cell.chars().nth(12).is_some() && explode(cell, headings, &mut scratch).is_some()
+        });
+        let Some(first) = first else {
+            out.push(row);
+            continue;
+        };
         let mut pending: Vec<Cow<'a, str>> = Vec::new();
-        for cell in row.cells {
-            if cell.chars().nth(12).is_some() {
+        for (ci, cell) in row.cells.into_iter().enumerate() {
+            if ci >= first && cell.chars().nth(12).is_some() {
                 if let Some(pieces) = explode(&cell, headings, &mut scratch) {
                     for p in pieces {
                         let is_heading = headings.folded.contains(&fold(&p));
