@@ -2,7 +2,8 @@
 
 use anyhow::Context;
 use gongkai_report::{
-    check, has_errors, layout, read_report, to_text, AnnualReport, Finding, JsonReport, Severity,
+    check, has_errors, layout, read_report, read_report_text, to_text, AnnualReport, Finding,
+    JsonReport, Severity,
 };
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -69,9 +70,21 @@ fn load(path: &Path) -> anyhow::Result<Loaded> {
         return Ok(Loaded { report, findings });
     }
     let name = path.file_name().and_then(|n| n.to_str());
-    let doc = gongkai_docs::read_any(&bytes, name)
-        .with_context(|| format!("无法解析 {}", path.display()))?;
-    let out = read_report(&doc);
+    // Plain text takes the text path (no `Doc`, valid UTF-8 borrowed), which
+    // reads exactly as `read_any` → `read_report` would. A .docx/.xlsx name
+    // on text is left to `read_any`, which refuses it.
+    let office_name = name
+        .and_then(|n| n.rsplit_once('.'))
+        .is_some_and(|(_, e)| ["docx", "xlsx", "xlsm"].iter().any(|o| e.eq_ignore_ascii_case(o)));
+    let out = if !office_name && gongkai_docs::sniff(&bytes, name) == gongkai_docs::DocKind::Text {
+        let text = gongkai_docs::decode_text_borrowed(&bytes)
+            .with_context(|| format!("无法解析 {}", path.display()))?;
+        read_report_text(&text)
+    } else {
+        let doc = gongkai_docs::read_any(&bytes, name)
+            .with_context(|| format!("无法解析 {}", path.display()))?;
+        read_report(&doc)
+    };
     Ok(Loaded {
         report: out.report,
         findings: out.findings,

@@ -1284,7 +1284,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                         target: Target::Pro(idx),
                         label_raw: raw.to_string(),
                         label_key: Some(k),
-                        values: Vec::new(),
+                        values: Vec::with_capacity(16),
                     });
                 }
             }
@@ -1315,7 +1315,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                         target: Target::OtherGroup,
                         label_raw: raw.to_string(),
                         label_key: Some(k),
-                        values: Vec::new(),
+                        values: Vec::with_capacity(16),
                     });
                 }
             }
@@ -1338,7 +1338,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                     target: Target::App(idx),
                     label_raw: raw.to_string(),
                     label_key: Some(k),
-                    values: Vec::new(),
+                    values: Vec::with_capacity(16),
                 });
             }
             Some((Label::Appeal { opens }, _, _)) => {
@@ -1353,7 +1353,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                             target: Target::Appeals,
                             label_raw: String::new(),
                             label_key: None,
-                            values: Vec::new(),
+                            values: Vec::with_capacity(16),
                         });
                     }
                 } else if self.table != Some(3) {
@@ -1402,11 +1402,12 @@ impl<'a, 'r> Reader<'a, 'r> {
 
     /// Values of a pending row as cells: numbers (with whitespace-separated
     /// runs expanded when that gives exactly `n` clean cells) and blanks.
-    fn cells_of(values: &[Tok<'r>], n: usize) -> Cells<'r> {
-        let mut vals: Vec<&Tok<'r>> = values.iter().collect();
-        while vals.len() > n && matches!(vals.last(), Some(Tok::Blank)) {
-            vals.pop();
+    fn cells_of<'v>(values: &'v [Tok<'r>], n: usize) -> Cells<'v, 'r> {
+        let mut len = values.len();
+        while len > n && matches!(values.get(len - 1), Some(Tok::Blank)) {
+            len -= 1;
         }
+        let vals = values.get(..len).unwrap_or(&[]);
         let clean = |s: &str| {
             if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
                 // parse_number's fast path: `int` is `s` itself.
@@ -1421,18 +1422,18 @@ impl<'a, 'r> Reader<'a, 'r> {
                 .iter()
                 .all(|t| matches!(t, Tok::Blank) || matches!(t, Tok::Num(s) if clean(s)))
         {
-            return Cells::Exact(vals.into_iter().cloned().collect());
+            return Cells::Exact(Cow::Borrowed(vals));
         }
         // Expand single-space separated numbers.
         let mut expanded: Vec<Tok<'r>> = Vec::new();
-        for t in &vals {
+        for t in vals {
             match t {
                 Tok::Num(s) if !clean(s) || s.trim().contains(' ') => {
                     for p in s.split_whitespace() {
                         expanded.push(Tok::Num(p));
                     }
                 }
-                other => expanded.push(**other),
+                other => expanded.push(*other),
             }
         }
         if expanded.len() == n
@@ -1440,7 +1441,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                 .iter()
                 .all(|t| matches!(t, Tok::Blank) || matches!(t, Tok::Num(s) if clean(s)))
         {
-            return Cells::Exact(expanded);
+            return Cells::Exact(Cow::Owned(expanded));
         }
         let nums: Vec<&str> = vals
             .iter()
@@ -1460,7 +1461,7 @@ impl<'a, 'r> Reader<'a, 'r> {
             }
         }
         if vals.len() > n {
-            return Cells::Exact(vals.into_iter().take(n).cloned().collect());
+            return Cells::Exact(Cow::Borrowed(vals.get(..n).unwrap_or(vals)));
         }
         Cells::Short
     }
@@ -1773,8 +1774,8 @@ impl<'a, 'r> Reader<'a, 'r> {
     }
 }
 
-enum Cells<'r> {
-    Exact(Vec<Tok<'r>>),
+enum Cells<'v, 'r> {
+    Exact(Cow<'v, [Tok<'r>]>),
     Run(String),
     Short,
 }
