@@ -415,6 +415,8 @@ struct Vocab {
     max_key_len: usize,
     heading_anchors: Anchors,
     table_anchors: Anchors,
+    /// Entries by the address and length of their text.
+    by_text: FastMap<(usize, usize), usize>,
     /// The heading entries, in order.
     headings: Vec<usize>,
     /// The other entries as (key length in chars, index), by length.
@@ -506,7 +508,14 @@ impl Vocab {
         by_len.sort_unstable();
         let mut by_key: Vec<usize> = by_len.iter().map(|&(_, i)| i).collect();
         by_key.sort_by(|&a, &b| entries[a].key.cmp(&entries[b].key).then(a.cmp(&b)));
+        let mut by_text = FastMap::default();
+        for (i, e) in entries.iter().enumerate() {
+            by_text
+                .entry((e.text.as_ptr() as usize, e.text.len()))
+                .or_insert(i);
+        }
         Vocab {
+            by_text,
             headings,
             by_len,
             by_key,
@@ -616,6 +625,16 @@ impl Vocab {
             }
         }
         best
+    }
+
+    /// The key of an official label, when `label` is the text of an entry
+    /// (the same static string, found by its address).
+    fn key_of_label(&self, label: &str) -> Option<&str> {
+        let i = *self.by_text.get(&(label.as_ptr() as usize, label.len()))?;
+        self.entries
+            .get(i)
+            .filter(|e| e.text == label)
+            .map(|e| e.key.as_str())
     }
 
     /// The entry whose key is exactly `k`.
@@ -1202,7 +1221,10 @@ impl<'a, 'r> Reader<'a, 'r> {
         expected: &str,
     ) {
         let same = match found_key {
-            Some(k) => crate::normalize::is_key_of(k, expected),
+            Some(k) => match self.vocab.key_of_label(expected) {
+                Some(key) => k == key,
+                None => crate::normalize::is_key_of(k, expected),
+            },
             None => crate::normalize::same_key(found, expected),
         };
         if !same {
