@@ -356,12 +356,33 @@ fn numbers_with_unit(chars: &[char]) -> Vec<NumAt> {
 }
 
 /// The clause before position `p` (back to the previous clause punctuation).
-fn clause_before(chars: &[char], p: usize) -> String {
+fn clause_before(chars: &[char], p: usize) -> &[char] {
     let mut s = p;
     while s > 0 && !matches!(chars[s - 1], ',' | ';' | '.' | '!' | '?' | '(' | ')') && p - s < 40 {
         s -= 1;
     }
-    chars[s..p].iter().collect()
+    &chars[s..p]
+}
+
+/// Does the text of `hay` contain `word` (`String::contains` on the chars,
+/// without collecting them)?
+fn has(hay: &[char], word: &str) -> bool {
+    let mut buf = ['\0'; 8];
+    let mut n = 0;
+    for c in word.chars() {
+        match buf.get_mut(n) {
+            Some(slot) => *slot = c,
+            None => {
+                let w: Vec<char> = word.chars().collect();
+                return hay.windows(w.len()).any(|x| x == w.as_slice());
+            }
+        }
+        n += 1;
+    }
+    match buf.get(..n) {
+        Some(w) if n > 0 => hay.windows(n).any(|x| x == w),
+        _ => true,
+    }
 }
 
 /// Whether count `k` is a listed part: it follows 其中 in its sentence, or
@@ -375,8 +396,7 @@ fn is_part(chars: &[char], sentence_of: &[usize], nums: &[NumAt], k: usize) -> b
     while p > 0 && sentence_of.get(p - 1).copied() == sent {
         p -= 1;
     }
-    let before: String = chars[p..*start].iter().collect();
-    if before.contains("其中") {
+    if has(&chars[p..*start], "其中") {
         return true;
     }
     matches!(
@@ -395,29 +415,23 @@ fn stated_total(chars: &[char], nums: &[NumAt], k: usize) -> bool {
         return false;
     }
     let clause = clause_before(chars, *start);
-    let tail: String = clause
-        .chars()
-        .rev()
-        .take(8)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    if (tail.contains('共') && !tail.contains("公共"))
-        || tail.contains("总计")
-        || tail.contains("合计")
-        || tail.contains("累计")
+    // Its last 8 chars.
+    let tail = &clause[clause.len().saturating_sub(8)..];
+    if (has(tail, "共") && !has(tail, "公共"))
+        || has(tail, "总计")
+        || has(tail, "合计")
+        || has(tail, "累计")
     {
         return true;
     }
-    let after: String = chars
+    chars
         .get(*end..)
         .unwrap_or(&[])
         .iter()
+        .copied()
         .skip_while(|c| matches!(c, ',' | ':' | ';' | '.'))
         .take(2)
-        .collect();
-    after == "其中"
+        .eq("其中".chars())
 }
 
 /// Check the percentage `nums[k]` ("N条，占总数的P%") against its part and
@@ -439,9 +453,9 @@ fn percent_check(
         return;
     };
     let clause = clause_before(chars, *start);
-    let before: String = chars[start.saturating_sub(12)..*start].iter().collect();
-    if !(clause.contains('占')
-        && (before.contains("总数") || before.contains("全部") || clause.contains("占比")))
+    let before = &chars[start.saturating_sub(12)..*start];
+    if !(has(clause, "占")
+        && (has(before, "总数") || has(before, "全部") || has(clause, "占比")))
     {
         return;
     }
@@ -557,16 +571,16 @@ fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
         // (inside a 其中 list, or followed by its own percentage).
         if matches!(*unit, '条' | '件')
             && (stated_total(&chars, &nums, k)
-                || ((clause.contains("发布") || clause.contains("公开"))
-                    && clause.contains("信息")
-                    && !clause.contains("申请")
+                || ((has(clause, "发布") || has(clause, "公开"))
+                    && has(clause, "信息")
+                    && !has(clause, "申请")
                     && !is_part(&chars, &sentence_of, &nums, k)))
         {
             last_count = Some(n);
         }
         // Which table figure does the clause state?
         let mut stated: Option<(String, i64)> = None;
-        let has = |w: &str| clause.contains(w);
+        let has = |w: &str| has(clause, w);
         let cats = [
             ("予以公开", row_sum(labels::ROW_DISCLOSED)),
             ("部分公开", row_sum(labels::ROW_PARTLY)),
@@ -653,6 +667,18 @@ pub fn check(report: &AnnualReport, previous: Option<&AnnualReport>) -> Vec<Find
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn has_is_contains() {
+        let hays = ["", "本年度共收到申请", "其中政策文件", "公共服务共计", "占总数的20"];
+        let words = ["", "共", "公共", "其中", "占总数的", "申请", "本年度共收到申请啊", "一二三四五六七八九"];
+        for h in hays {
+            let chars: Vec<char> = h.chars().collect();
+            for w in words {
+                assert_eq!(has(&chars, w), h.contains(w), "{h} / {w}");
+            }
+        }
+    }
 
     #[test]
     fn zero_report_is_clean() {
