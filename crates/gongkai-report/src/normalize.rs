@@ -527,7 +527,7 @@ impl Number {
 
 const UNITS: [&str; 8] = ["万元", "元", "件", "条", "个", "项", "次", "份"];
 /// Every char of [`UNITS`].
-const UNIT_CHARS: &str = "万元件条个项次份";
+pub(crate) const UNIT_CHARS: &str = "万元件条个项次份";
 
 /// Parse one cell as a number: full-width digits, thousands separators,
 /// an optional sign, decimals and a unit. `None` when it is not one number.

@@ -491,11 +491,12 @@ impl Vocab {
                 .iter()
                 .filter(|e| matches!(e.label, Label::Heading(_))),
         );
-        let table_anchors = Anchors::new(
+        let mut table_anchors = Anchors::new(
             entries
                 .iter()
                 .filter(|e| !matches!(e.label, Label::Heading(_))),
         );
+        table_anchors.set_piece_chars(crate::normalize::UNIT_CHARS);
         let exact_max = exact.keys().map(String::len).max().unwrap_or(0);
         let max_key_len = entries.iter().map(|e| e.key_len).max().unwrap_or(0);
         let headings: Vec<usize> = (0..entries.len())
@@ -676,6 +677,11 @@ struct Anchors {
     /// cell spelled exactly so is one whole anchor, which [`explode`] leaves
     /// alone.
     whole: FastSet<String>,
+    /// For anchors whose pieces are kept only when every piece is an
+    /// anchor, blank or a digit run (the table labels): a bitset of the BMP
+    /// marking the chars such pieces can hold once folded (besides
+    /// whitespace). A cell with any other char is not exploded.
+    piece_chars: Option<Vec<u64>>,
 }
 
 impl Anchors {
@@ -706,14 +712,49 @@ impl Anchors {
             folded,
             ascii,
             whole,
+            piece_chars: None,
         }
+    }
+
+    /// Sets [`Anchors::piece_chars`]: the chars of the folded anchors, the
+    /// ASCII digits, `-`, `.`, `,` and the chars of units (see
+    /// `normalize::is_digit_run`).
+    fn set_piece_chars(&mut self, units: &str) {
+        let mut bits = vec![0u64; 1024];
+        let chars = self
+            .folded
+            .iter()
+            .flat_map(|f| f.chars())
+            .chain("0123456789-.,".chars())
+            .chain(units.chars());
+        for c in chars {
+            let i = c as usize;
+            if let Some(w) = bits.get_mut(i / 64) {
+                *w |= 1 << (i % 64);
+            }
+        }
+        self.piece_chars = Some(bits);
+    }
+
+    /// Can `cell` be cut into pieces that are all anchors, blank or digit
+    /// runs? `false` when a char of it, folded, is in none of them.
+    fn may_be_pieces(&self, cell: &str) -> bool {
+        let Some(bits) = &self.piece_chars else {
+            return true;
+        };
+        cell.chars().all(|c| {
+            let f = crate::normalize::fold_char(c);
+            let i = f as usize;
+            f.is_whitespace() || bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+        })
     }
 }
 
 /// Split `cell` at occurrences of the given anchors (folded, exact; the
 /// leftmost longest anchor, then on after it). Returns the pieces, anchors
 /// being their own pieces, or `None` when that would be the cell itself (no
-/// anchor, or one anchor that is the whole cell). `scratch` is a reused
+/// anchor, or one anchor that is the whole cell), or when the anchors have
+/// [`Anchors::piece_chars`] and the cell cannot be cut into such pieces. `scratch` is a reused
 /// buffer.
 fn explode<'c>(
     cell: &Cow<'c, str>,
@@ -721,6 +762,9 @@ fn explode<'c>(
     scratch: &mut String,
 ) -> Option<Vec<Cow<'c, str>>> {
     if (cell.is_ascii() && !anchors.ascii) || anchors.whole.contains(cell.as_ref()) {
+        return None;
+    }
+    if !anchors.may_be_pieces(cell) {
         return None;
     }
     let ac = anchors.ac.as_ref()?;

@@ -454,8 +454,7 @@ fn percent_check(
     };
     let clause = clause_before(chars, *start);
     let before = &chars[start.saturating_sub(12)..*start];
-    if !(has(clause, "占")
-        && (has(before, "总数") || has(before, "全部") || has(clause, "占比")))
+    if !(has(clause, "占") && (has(before, "总数") || has(before, "全部") || has(clause, "占比")))
     {
         return;
     }
@@ -670,8 +669,23 @@ mod tests {
 
     #[test]
     fn has_is_contains() {
-        let hays = ["", "本年度共收到申请", "其中政策文件", "公共服务共计", "占总数的20"];
-        let words = ["", "共", "公共", "其中", "占总数的", "申请", "本年度共收到申请啊", "一二三四五六七八九"];
+        let hays = [
+            "",
+            "本年度共收到申请",
+            "其中政策文件",
+            "公共服务共计",
+            "占总数的20",
+        ];
+        let words = [
+            "",
+            "共",
+            "公共",
+            "其中",
+            "占总数的",
+            "申请",
+            "本年度共收到申请啊",
+            "一二三四五六七八九",
+        ];
         for h in hays {
             let chars: Vec<char> = h.chars().collect();
             for w in words {
