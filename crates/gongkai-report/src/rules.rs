@@ -380,7 +380,10 @@ fn has(hay: &[char], word: &str) -> bool {
         n += 1;
     }
     match buf.get(..n) {
-        Some(w) if n > 0 => hay.windows(n).any(|x| x == w),
+        // The first char compared inline, the rest only where it matches.
+        Some(w @ [first, ..]) => hay
+            .windows(n)
+            .any(|x| x.first() == Some(first) && x == w),
         _ => true,
     }
 }
