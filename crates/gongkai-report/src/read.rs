@@ -371,34 +371,53 @@ struct Entry {
     key_sorted: Option<Vec<char>>,
 }
 
-/// FNV-1a for the fixed maps of labels (vocabulary, anchors), looked up
-/// with short cell texts where SipHash's setup dominates. Their keys are the
-/// official labels, not the document's text, so collisions cannot be forced.
+/// A fast hash for the fixed maps of labels (vocabulary, anchors), looked
+/// up with cell texts where SipHash's setup dominates: eight bytes at a
+/// time, multiply and rotate (as FxHash). Their keys are the official
+/// labels, not the document's text, so collisions cannot be forced.
 #[derive(Default, Clone, Copy)]
-struct Fnv(u64);
+struct FastHash(u64);
 
-impl std::hash::Hasher for Fnv {
+impl FastHash {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for FastHash {
     fn finish(&self) -> u64 {
         self.0
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
         }
-        self.0 = h;
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            if let Some(dst) = w.get_mut(..rest.len()) {
+                dst.copy_from_slice(rest);
+            }
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
     }
 }
 
-type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
-type FastMap<K, V> = std::collections::HashMap<K, V, FnvBuild>;
-type FastSet<K> = std::collections::HashSet<K, FnvBuild>;
+type FastHashBuild = std::hash::BuildHasherDefault<FastHash>;
+type FastMap<K, V> = std::collections::HashMap<K, V, FastHashBuild>;
+type FastSet<K> = std::collections::HashSet<K, FastHashBuild>;
 
 /// Keyed by the document's text: the standard (randomly seeded) hasher.
 type ClassifyCache<'k> = std::collections::HashMap<&'k str, Option<(usize, f64)>>;
