@@ -369,6 +369,14 @@ struct Entry {
     key_len: usize,
     /// `key`'s sorted chars (see `normalize::sorted_chars`).
     key_sorted: Option<Vec<char>>,
+    /// The buckets of `key`'s chars (see [`bucket`]).
+    mask: u64,
+}
+
+/// One of 64 buckets for a char (multiplicative hash): a label's chars as a
+/// 64-bit mask bound how many chars it can share with a key.
+fn bucket(c: char) -> usize {
+    ((c as u32).wrapping_mul(0x9E37_79B1) >> 26) as usize
 }
 
 /// A fast hash for the fixed maps of labels (vocabulary, anchors), looked
@@ -456,7 +464,9 @@ impl Vocab {
         let mut add = |label: Label, text: &'static str| {
             let k = key(text);
             let folded = fold(text);
+            let mask = k.chars().fold(0u64, |m, c| m | 1 << bucket(c));
             entries.push(Entry {
+                mask,
                 label,
                 text,
                 key_len: k.chars().count(),
@@ -621,11 +631,34 @@ impl Vocab {
         } else {
             None
         };
+        // How many of the key's chars fall in each bucket: the sum over a
+        // label's buckets bounds the chars they share (`common_chars`), which
+        // a similarity at the threshold needs to be at least threshold × the
+        // longer length (`label_score_with`); below it only a prefix scores.
+        let mut in_bucket = [0u32; 64];
+        for c in k.chars() {
+            if let Some(n) = in_bucket.get_mut(bucket(c)) {
+                *n += 1;
+            }
+        }
+        let hopeless = |e: &Entry| {
+            let threshold = if e.key_len >= 8 { 0.7 } else { 0.75 };
+            let mut bound = 0u32;
+            let mut m = e.mask;
+            while m != 0 {
+                bound += in_bucket.get(m.trailing_zeros() as usize).copied().unwrap_or(0);
+                m &= m - 1;
+            }
+            f64::from(bound) < threshold * fl.max(e.key_len) as f64 && !e.key.starts_with(k)
+        };
         let mut best: Option<(usize, f64)> = None;
         for (i, known) in candidates {
             let Some(e) = self.entries.get(i) else {
                 continue;
             };
+            if known.is_none() && e.key != k && hopeless(e) {
+                continue;
+            }
             let s = known.unwrap_or_else(|| {
                 label_score_with(
                     LabelKey {
