@@ -633,9 +633,14 @@ pub fn is_digit_run(s: &str) -> bool {
 
 /// Is this a page footer such as `-3-` or `- 3 -` or `第3页`?
 pub fn is_page_footer(s: &str) -> bool {
-    match s.chars().map(fold_char).find(|c| !c.is_whitespace()) {
-        Some('-' | '第') => {}
+    let end = match s.chars().map(fold_char).find(|c| !c.is_whitespace()) {
+        Some('-') => '-',
+        Some('第') => '页',
         _ => return false,
+    };
+    // The folded text without whitespace must also end so.
+    if s.chars().rev().map(fold_char).find(|c| !c.is_whitespace()) != Some(end) {
+        return false;
     }
     let t: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
     if let Some(inner) = t.strip_prefix('-').and_then(|x| x.strip_suffix('-')) {
