@@ -618,39 +618,32 @@ impl Vocab {
         if candidates.is_empty() {
             return None;
         }
-        // The key's sorted chars (see `normalize::sorted_chars`), on the stack.
-        let mut sorted_buf = ['\0'; 64];
-        let k_sorted: Option<&[char]> = if fl <= 64 {
-            for (slot, c) in sorted_buf.iter_mut().zip(k.chars()) {
-                *slot = c;
-            }
-            sorted_buf.get_mut(..fl).map(|v| {
-                v.sort_unstable();
-                &*v
-            })
-        } else {
-            None
-        };
         // How many of the key's chars fall in each bucket: the sum over a
         // label's buckets bounds the chars they share (`common_chars`), which
         // a similarity at the threshold needs to be at least threshold × the
         // longer length (`label_score_with`); below it only a prefix scores.
         let mut in_bucket = [0u32; 64];
+        let mut k_mask = 0u64;
         for c in k.chars() {
-            if let Some(n) = in_bucket.get_mut(bucket(c)) {
+            let b = bucket(c);
+            k_mask |= 1 << b;
+            if let Some(n) = in_bucket.get_mut(b) {
                 *n += 1;
             }
         }
         let hopeless = |e: &Entry| {
             let threshold = if e.key_len >= 8 { 0.7 } else { 0.75 };
             let mut bound = 0u32;
-            let mut m = e.mask;
+            // The other buckets hold none of the key's chars.
+            let mut m = e.mask & k_mask;
             while m != 0 {
                 bound += in_bucket.get(m.trailing_zeros() as usize).copied().unwrap_or(0);
                 m &= m - 1;
             }
             f64::from(bound) < threshold * fl.max(e.key_len) as f64 && !e.key.starts_with(k)
         };
+        let mut sorted_buf = ['\0'; 64];
+        let mut sorted_ready = false;
         let mut best: Option<(usize, f64)> = None;
         for (i, known) in candidates {
             let Some(e) = self.entries.get(i) else {
@@ -659,6 +652,18 @@ impl Vocab {
             if known.is_none() && e.key != k && hopeless(e) {
                 continue;
             }
+            // The key's sorted chars (see `normalize::sorted_chars`), on
+            // the stack, once a label needs them.
+            if known.is_none() && !sorted_ready {
+                for (slot, c) in sorted_buf.iter_mut().zip(k.chars()) {
+                    *slot = c;
+                }
+                if let Some(v) = sorted_buf.get_mut(..fl) {
+                    v.sort_unstable();
+                }
+                sorted_ready = true;
+            }
+            let k_sorted = if fl <= 64 { sorted_buf.get(..fl) } else { None };
             let s = known.unwrap_or_else(|| {
                 label_score_with(
                     LabelKey {
