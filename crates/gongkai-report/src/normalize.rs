@@ -229,6 +229,13 @@ pub fn key_into(s: &str, out: &mut String) {
 
 /// [`key`] appended to `out`.
 pub fn key_push(s: &str, out: &mut String) {
+    // Numbers (most cells of a table) are their own key.
+    if s.len() <= 8 && s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        for c in s.chars() {
+            out.push(c);
+        }
+        return;
+    }
     out.reserve(s.len());
     // Runs of chars kept as they are are copied as byte slices; the CJK
     // ideographs (three UTF-8 bytes, most of a report) are recognised
