@@ -1271,7 +1271,8 @@ enum Target {
 #[derive(Debug)]
 struct Pending<'r> {
     target: Target,
-    label_raw: String,
+    /// Borrowed from the cell while it is one cell.
+    label_raw: Cow<'r, str>,
     /// The key of `label_raw` while it is one cell.
     label_key: Option<&'r str>,
     values: Vec<Tok<'r>>,
@@ -1337,7 +1338,7 @@ impl<'a, 'r> Reader<'a, 'r> {
         }
     }
 
-    fn text(&mut self, raw: &str, k: &'r str) {
+    fn text(&mut self, raw: &'r str, k: &'r str) {
         if k.is_empty() {
             return;
         }
@@ -1405,7 +1406,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                     self.table = Some(2);
                     self.pending = Some(Pending {
                         target: Target::Pro(idx),
-                        label_raw: raw.to_string(),
+                        label_raw: Cow::Borrowed(raw),
                         label_key: Some(k),
                         values: Vec::with_capacity(16),
                     });
@@ -1436,7 +1437,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                 if g == labels::OTHER_GROUP {
                     self.pending = Some(Pending {
                         target: Target::OtherGroup,
-                        label_raw: raw.to_string(),
+                        label_raw: Cow::Borrowed(raw),
                         label_key: Some(k),
                         values: Vec::with_capacity(16),
                     });
@@ -1459,7 +1460,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                 }
                 self.pending = Some(Pending {
                     target: Target::App(idx),
-                    label_raw: raw.to_string(),
+                    label_raw: Cow::Borrowed(raw),
                     label_key: Some(k),
                     values: Vec::with_capacity(16),
                 });
@@ -1474,7 +1475,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                         self.finish();
                         self.pending = Some(Pending {
                             target: Target::Appeals,
-                            label_raw: String::new(),
+                            label_raw: Cow::Borrowed(""),
                             label_key: None,
                             values: Vec::with_capacity(16),
                         });
@@ -1501,7 +1502,7 @@ impl<'a, 'r> Reader<'a, 'r> {
             return;
         }
         if p.values.is_empty() && p.label_raw.chars().count() < 80 {
-            p.label_raw.push_str(raw.trim());
+            p.label_raw.to_mut().push_str(raw.trim());
             p.label_key = None;
         } else {
             self.finish();
