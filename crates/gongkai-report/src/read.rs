@@ -649,7 +649,8 @@ impl Vocab {
             let Some(e) = self.entries.get(i) else {
                 continue;
             };
-            if known.is_none() && e.key != k && hopeless(e) {
+            // (`k` is no entry's key: `exact` answered those.)
+            if known.is_none() && hopeless(e) {
                 continue;
             }
             // The key's sorted chars (see `normalize::sorted_chars`), on
