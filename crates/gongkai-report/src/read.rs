@@ -118,9 +118,11 @@ fn split_line(line: &str) -> Vec<Cow<'_, str>> {
         // `t.split('\t')`, by the tab bytes (a tab is never inside a char).
         let mut cells = Vec::with_capacity(8);
         let mut start = 0;
-        for i in memchr::memchr_iter(b'\t', t.as_bytes()) {
-            cells.push(Cow::Borrowed(trim(t.get(start..i).unwrap_or(""))));
-            start = i + 1;
+        for (i, &x) in t.as_bytes().iter().enumerate() {
+            if x == b'\t' {
+                cells.push(Cow::Borrowed(trim(t.get(start..i).unwrap_or(""))));
+                start = i + 1;
+            }
         }
         cells.push(Cow::Borrowed(trim(t.get(start..).unwrap_or(""))));
         return cells;
