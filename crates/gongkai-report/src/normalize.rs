@@ -115,6 +115,23 @@ fn common_chars(x: Option<&[char]>, y: Option<&[char]>) -> Option<usize> {
     Some(common)
 }
 
+/// How many leading bytes of `b` are ideographs from U+4E00 to U+9FFF
+/// (three UTF-8 bytes, lead E4–E9) that are not traditional: chars that
+/// fold, and key, to themselves.
+fn plain_ideographs(b: &[u8]) -> usize {
+    let mut rest = b;
+    while let [lead @ 0xE4..=0xE9, b1, b2, tail @ ..] = rest {
+        let c = (u32::from(lead & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+        // c ≤ 0xFFFF: the index is below 1024.
+        let word = TRADITIONAL_PRESENT.get((c >> 6) as usize).copied().unwrap_or(u64::MAX);
+        if c < 0x4E00 || (word >> (c & 63)) & 1 != 0 {
+            break;
+        }
+        rest = tail;
+    }
+    b.len() - rest.len()
+}
+
 /// Fold one character: full-width ASCII to half width, punctuation variants
 /// to one form, traditional to simplified. Always one char for one char, so
 /// positions in folded text match positions in the original.
@@ -164,12 +181,12 @@ pub fn fold_into(s: &str, out: &mut String) {
             i += 1;
             continue;
         }
-        if (0xE4..=0xE9).contains(&lead) && i + 2 < b.len() {
-            let c = (u32::from(lead & 0x0F) << 12)
-                | (u32::from(b[i + 1] & 0x3F) << 6)
-                | u32::from(b[i + 2] & 0x3F);
-            if c >= 0x4E00 && TRADITIONAL_PRESENT[(c / 64) as usize] & (1 << (c % 64)) == 0 {
-                i += 3;
+        if (0xE4..=0xE9).contains(&lead) {
+            // U+4000..U+9FFF: the ideographs from U+4E00 keep themselves
+            // unless traditional; a run of them is skipped at once.
+            let skipped = plain_ideographs(b.get(i..).unwrap_or(&[]));
+            if skipped > 0 {
+                i += skipped;
                 continue;
             }
         }
@@ -253,14 +270,12 @@ pub fn key_push(s: &str, out: &mut String) {
             i += 1;
             continue;
         }
-        if (0xE4..=0xE9).contains(&lead) && i + 2 < b.len() {
+        if (0xE4..=0xE9).contains(&lead) {
             // U+4000..U+9FFF: the ideographs from U+4E00 keep themselves
-            // unless traditional.
-            let c = (u32::from(lead & 0x0F) << 12)
-                | (u32::from(b[i + 1] & 0x3F) << 6)
-                | u32::from(b[i + 2] & 0x3F);
-            if c >= 0x4E00 && TRADITIONAL_PRESENT[(c / 64) as usize] & (1 << (c % 64)) == 0 {
-                i += 3;
+            // unless traditional; a run of them is skipped at once.
+            let skipped = plain_ideographs(b.get(i..).unwrap_or(&[]));
+            if skipped > 0 {
+                i += skipped;
                 continue;
             }
         }
