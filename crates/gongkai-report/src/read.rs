@@ -1295,6 +1295,8 @@ struct Reader<'a, 'r> {
     other_as_one_row: bool,
     /// Cell keys already classified in this document.
     classified: ClassifyCache<'r>,
+    /// An empty buffer for the next pending row's values.
+    spare_values: Vec<Tok<'r>>,
 }
 
 fn location_pro(format: Format, idx: usize, field: Option<usize>) -> String {
@@ -1411,7 +1413,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                         target: Target::Pro(idx),
                         label_raw: Cow::Borrowed(raw),
                         label_key: Some(k),
-                        values: Vec::with_capacity(16),
+                        values: std::mem::take(&mut self.spare_values),
                     });
                 }
             }
@@ -1442,7 +1444,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                         target: Target::OtherGroup,
                         label_raw: Cow::Borrowed(raw),
                         label_key: Some(k),
-                        values: Vec::with_capacity(16),
+                        values: std::mem::take(&mut self.spare_values),
                     });
                 }
             }
@@ -1465,7 +1467,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                     target: Target::App(idx),
                     label_raw: Cow::Borrowed(raw),
                     label_key: Some(k),
-                    values: Vec::with_capacity(16),
+                    values: std::mem::take(&mut self.spare_values),
                 });
             }
             Some((Label::Appeal { opens }, _, _)) => {
@@ -1480,7 +1482,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                             target: Target::Appeals,
                             label_raw: Cow::Borrowed(""),
                             label_key: None,
-                            values: Vec::with_capacity(16),
+                            values: std::mem::take(&mut self.spare_values),
                         });
                     }
                 } else if self.table != Some(3) {
@@ -1615,6 +1617,10 @@ impl<'a, 'r> Reader<'a, 'r> {
             }
             Target::Appeals => self.finish_appeals(&p),
         }
+        // The values' buffer serves the next pending row.
+        let mut values = p.values;
+        values.clear();
+        self.spare_values = values;
     }
 
     fn finish_pro(&mut self, idx: usize, p: &Pending<'r>) {
@@ -1961,6 +1967,7 @@ fn read_rows(rows: Vec<Row<'_>>) -> ReadOutcome {
         deferred: Vec::new(),
         other_as_one_row: false,
         classified: ClassifyCache::default(),
+        spare_values: Vec::with_capacity(16),
     };
 
     // Narrative and title.
