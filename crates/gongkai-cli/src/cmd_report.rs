@@ -73,9 +73,11 @@ fn load(path: &Path) -> anyhow::Result<Loaded> {
     // Plain text takes the text path (no `Doc`, valid UTF-8 borrowed), which
     // reads exactly as `read_any` → `read_report` would. A .docx/.xlsx name
     // on text is left to `read_any`, which refuses it.
-    let office_name = name
-        .and_then(|n| n.rsplit_once('.'))
-        .is_some_and(|(_, e)| ["docx", "xlsx", "xlsm"].iter().any(|o| e.eq_ignore_ascii_case(o)));
+    let office_name = name.and_then(|n| n.rsplit_once('.')).is_some_and(|(_, e)| {
+        ["docx", "xlsx", "xlsm"]
+            .iter()
+            .any(|o| e.eq_ignore_ascii_case(o))
+    });
     let out = if !office_name && gongkai_docs::sniff(&bytes, name) == gongkai_docs::DocKind::Text {
         let text = gongkai_docs::decode_text_borrowed(&bytes)
             .with_context(|| format!("无法解析 {}", path.display()))?;

@@ -336,8 +336,15 @@ mod tests {
     #[test]
     fn looks_binary_fast_path_agrees() {
         let mut samples: Vec<String> = [
-            "", "abc", "a\tb\nc\r\x0b\x0c", "政府信息\u{85}", "x\u{7f}", "\u{9f}\u{a0}é·",
-            "a\0b", "\u{1}", "©®±",
+            "",
+            "abc",
+            "a\tb\nc\r\x0b\x0c",
+            "政府信息\u{85}",
+            "x\u{7f}",
+            "\u{9f}\u{a0}é·",
+            "a\0b",
+            "\u{1}",
+            "©®±",
         ]
         .iter()
         .map(|s| s.to_string())

@@ -123,7 +123,10 @@ fn plain_ideographs(b: &[u8]) -> usize {
     while let [lead @ 0xE4..=0xE9, b1, b2, tail @ ..] = rest {
         let c = (u32::from(lead & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
         // c ≤ 0xFFFF: the index is below 1024.
-        let word = TRADITIONAL_PRESENT.get((c >> 6) as usize).copied().unwrap_or(u64::MAX);
+        let word = TRADITIONAL_PRESENT
+            .get((c >> 6) as usize)
+            .copied()
+            .unwrap_or(u64::MAX);
         if c < 0x4E00 || (word >> (c & 63)) & 1 != 0 {
             break;
         }

@@ -639,7 +639,10 @@ impl Vocab {
             // The other buckets hold none of the key's chars.
             let mut m = e.mask & k_mask;
             while m != 0 {
-                bound += in_bucket.get(m.trailing_zeros() as usize).copied().unwrap_or(0);
+                bound += in_bucket
+                    .get(m.trailing_zeros() as usize)
+                    .copied()
+                    .unwrap_or(0);
                 m &= m - 1;
             }
             f64::from(bound) < threshold * fl.max(e.key_len) as f64 && !e.key.starts_with(k)

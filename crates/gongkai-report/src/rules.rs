@@ -381,9 +381,7 @@ fn has(hay: &[char], word: &str) -> bool {
     }
     match buf.get(..n) {
         // The first char compared inline, the rest only where it matches.
-        Some(w @ [first, ..]) => hay
-            .windows(n)
-            .any(|x| x.first() == Some(first) && x == w),
+        Some(w @ [first, ..]) => hay.windows(n).any(|x| x.first() == Some(first) && x == w),
         _ => true,
     }
 }
