@@ -8,6 +8,8 @@ mod cmd_scan;
 mod cmd_search;
 mod demo;
 mod demo_records;
+mod demo_scale;
+mod demo_scale_text;
 mod serve;
 
 use clap::{Args, Parser, Subcommand};
@@ -85,6 +87,8 @@ enum Command {
     /// The full-text search index.
     #[command(subcommand)]
     Search(cmd_search::SearchCommand),
+    /// Generated data at scale for load tests (`--scale province`).
+    Demo(demo_scale::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -119,6 +123,7 @@ fn main() -> ExitCode {
             Command::Report(a) => cmd_report::run(&a),
             Command::Scan(a) => cmd_scan::run(a).await,
             Command::Search(c) => cmd_search::run(c).await,
+            Command::Demo(a) => demo_scale::run(a).await,
         }
     });
     match result {

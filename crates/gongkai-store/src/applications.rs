@@ -101,14 +101,14 @@ pub struct RecordedEvent {
 
 /// What the payload column holds.
 #[derive(Serialize, Deserialize)]
-struct Payload {
-    event: ApplicationEvent,
+pub(crate) struct Payload {
+    pub(crate) event: ApplicationEvent,
     #[serde(default)]
-    outcome: Option<Outcome>,
+    pub(crate) outcome: Option<Outcome>,
     #[serde(default)]
-    reason: Option<String>,
+    pub(crate) reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    details: Option<EventDetails>,
+    pub(crate) details: Option<EventDetails>,
 }
 
 /// One application with its applicant, events and computed clock.

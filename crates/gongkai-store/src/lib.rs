@@ -9,6 +9,7 @@ mod agencies;
 mod applications;
 pub mod audit;
 mod backup;
+mod bulk;
 mod calendar;
 mod clock;
 mod copy;
@@ -34,6 +35,7 @@ pub use applications::{
 };
 pub use audit::{AuditEntry, AuditVerdict};
 pub use backup::restore_sqlite;
+pub use bulk::{BulkAgency, BulkApplication, BulkEvent, BulkPublication, BulkWritten};
 pub use clock::{from_text as parse_timestamp, now, now_text, Timestamp};
 pub use copy::{copied_tables, CopyReport};
 pub use intake::{

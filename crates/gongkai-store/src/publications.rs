@@ -306,6 +306,27 @@ macro_rules! select_publication {
     };
 }
 
+/// The columns of a list line (no bodies).
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    id: i64,
+    agency_id: i64,
+    index_number: String,
+    category_key: Option<String>,
+    title: String,
+    document_type: String,
+    issuer: String,
+    document_number: Option<String>,
+    written_on: String,
+    published_on: Option<String>,
+    repealed_on: Option<String>,
+    validity: String,
+    summary: Option<String>,
+    attribute: String,
+    status: String,
+    updated_at: String,
+}
+
 #[derive(sqlx::FromRow)]
 struct AttachmentRow {
     id: i64,
@@ -329,15 +350,15 @@ fn refused(code: &'static str, message: impl Into<String>) -> StoreError {
     }
 }
 
-fn parsed<T>(what: &str, text: &str, f: impl Fn(&str) -> Option<T>) -> Result<T> {
+pub(crate) fn parsed<T>(what: &str, text: &str, f: impl Fn(&str) -> Option<T>) -> Result<T> {
     f(text).ok_or_else(|| corrupt(what, text))
 }
 
-fn list_of(text: &str) -> Vec<String> {
+pub(crate) fn list_of(text: &str) -> Vec<String> {
     serde_json::from_str(text).unwrap_or_default()
 }
 
-fn list_text(v: &[String]) -> String {
+pub(crate) fn list_text(v: &[String]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
 }
 
@@ -1439,7 +1460,9 @@ impl Store {
     }
 
     /// The agency's public list (法定主动公开内容): published and repealed
-    /// items, newest first, filtered and paginated.
+    /// items, newest first, filtered and paginated. Filters, count and page
+    /// are done by the database (list columns only, no bodies), so a page
+    /// costs the same for an agency with a hundred items or a hundred thousand.
     pub async fn public_publications(
         &self,
         agency_id: i64,
@@ -1451,38 +1474,76 @@ impl Store {
             q.per_page.min(MAX_PAGE_SIZE)
         };
         let page = q.page.max(1);
-        let rows: Vec<PublicationRow> = on_pool!(&self.pool, p => sqlx::query_as(
-            concat!(select_publication!(), " WHERE agency_id = $1 AND status IN ('published', 'repealed') ORDER BY published_on DESC, id DESC"))
-            .bind(agency_id).fetch_all(p).await)?;
         let keys = match &q.category {
             Some(k) => Some(with_descendants(&self.catalog(agency_id).await?, k)),
             None => None,
         };
-        let mut items = Vec::new();
-        for row in &rows {
-            if let Some(keys) = &keys {
-                if !row.category_key.as_ref().is_some_and(|k| keys.contains(k)) {
-                    continue;
+        let years = q
+            .year
+            .map(|y| (format!("{y:04}-01-01"), format!("{y:04}-12-31")));
+        let validity = q.validity.map(|v| v.name());
+        let offset = i64::from(page - 1).saturating_mul(i64::from(per_page));
+        // The same WHERE for the count and the page.
+        macro_rules! filtered {
+            ($qb:expr) => {{
+                let qb = $qb;
+                qb.push(" WHERE agency_id = ").push_bind(agency_id);
+                qb.push(" AND status IN ('published', 'repealed')");
+                if let Some(keys) = &keys {
+                    qb.push(" AND category_key IN (");
+                    let mut sep = qb.separated(", ");
+                    for k in keys {
+                        sep.push_bind(k.as_str());
+                    }
+                    sep.push_unseparated(")");
                 }
-            }
-            let item = list_item(row)?;
-            if q.year
-                .is_some_and(|y| item.published_on.map(|d| d.year()) != Some(y))
-            {
-                continue;
-            }
-            if q.validity.is_some_and(|v| v != item.validity) {
-                continue;
-            }
-            items.push(item);
+                if let Some((from, to)) = &years {
+                    qb.push(" AND published_on >= ").push_bind(from.as_str());
+                    qb.push(" AND published_on <= ").push_bind(to.as_str());
+                }
+                if let Some(v) = validity {
+                    qb.push(" AND validity = ").push_bind(v);
+                }
+            }};
         }
-        let total = items.len() as i64;
-        let skip = (page as usize - 1).saturating_mul(per_page as usize);
-        let items = items
+        let total: i64 = on_pool!(&self.pool, p => {
+            let mut qb = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM publications");
+            filtered!(&mut qb);
+            qb.build_query_scalar::<i64>().fetch_one(p).await
+        })?;
+        let rows: Vec<ListRow> = on_pool!(&self.pool, p => {
+            let mut qb = sqlx::QueryBuilder::new(
+                "SELECT id, agency_id, index_number, category_key, title, document_type, issuer, document_number, written_on, published_on, repealed_on, validity, summary, attribute, status, updated_at FROM publications");
+            filtered!(&mut qb);
+            qb.push(" ORDER BY published_on DESC, id DESC LIMIT ")
+                .push_bind(i64::from(per_page))
+                .push(" OFFSET ")
+                .push_bind(offset);
+            qb.build_query_as::<ListRow>().fetch_all(p).await
+        })?;
+        let items = rows
             .into_iter()
-            .skip(skip)
-            .take(per_page as usize)
-            .collect();
+            .map(|r| {
+                Ok(PublicationListItem {
+                    id: r.id,
+                    agency_id: r.agency_id,
+                    index_number: r.index_number,
+                    title: r.title,
+                    status: parsed("状态", &r.status, PublicationStatus::parse)?,
+                    document_type: parsed("文件类型", &r.document_type, DocumentType::parse)?,
+                    category: r.category_key,
+                    document_number: r.document_number,
+                    issuer: r.issuer,
+                    written_on: parse_date(&r.written_on)?,
+                    published_on: opt_date(&r.published_on)?,
+                    repealed_on: opt_date(&r.repealed_on)?,
+                    validity: parsed("有效性", &r.validity, Validity::parse)?,
+                    summary: r.summary,
+                    attribute: parsed("公开属性", &r.attribute, DisclosureAttribute::parse)?,
+                    updated_at: r.updated_at,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(PublicationPage {
             total,
             page,
