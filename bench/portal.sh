@@ -35,7 +35,7 @@ BASE="http://127.0.0.1:$PORT"
 # The pages: the province's list (its largest), one of its items, a 街道's list.
 ROOT=demo-province
 LIST="/$ROOT/xxgk/fdzdgknr"
-ITEM_ID=$(curl -fsS "$BASE$LIST" | grep -o "href=\"/$ROOT/xxgk/[0-9]*\"" | head -1 | grep -o '[0-9]*')
+ITEM_ID=$(curl -fsS "$BASE$LIST" | grep -oE "href=\"/$ROOT/xxgk/[0-9]+\"" | head -1 | grep -oE '[0-9]+')
 ITEM="/$ROOT/xxgk/$ITEM_ID"
 YEAR=$(( $(date +%Y) - 2 ))
 declare -A PATHS=(
@@ -74,10 +74,10 @@ one() {
     out=$(oha -z "${SECS}s" -c "$c" --no-tui --output-format json "$url")
     jq -r --arg n "$name" --arg c "$c" '
         [$n, $c,
-         (.summary.requestsPerSec | floor),
-         (.latencyPercentiles.p50 * 1000 * 100 | round / 100),
-         (.latencyPercentiles.p95 * 1000 * 100 | round / 100),
-         (.latencyPercentiles.p99 * 1000 * 100 | round / 100),
+         ((.summary.requestsPerSec // 0) | floor),
+         ((.latencyPercentiles.p50 // 0) * 1000 * 100 | round / 100),
+         ((.latencyPercentiles.p95 // 0) * 1000 * 100 | round / 100),
+         ((.latencyPercentiles.p99 // 0) * 1000 * 100 | round / 100),
          ((.statusCodeDistribution // {}) | to_entries | map("\(.key):\(.value)") | join(","))]
         | @tsv' <<< "$out"
 }
