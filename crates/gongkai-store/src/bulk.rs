@@ -33,6 +33,7 @@ use gongkai_domain::publication::{
     DocumentType, IndexPattern, PublicationDraft, PublicationStatus, Validity,
 };
 use gongkai_domain::{AgencyDraft, ConsoleOperator};
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use time::Date;
 
@@ -227,7 +228,7 @@ impl Store {
         let mut facts: HashMap<i64, AgencyFacts> = HashMap::new();
         let mut checked = Vec::with_capacity(batch.len());
         for (n, p) in batch.into_iter().enumerate() {
-            if let std::collections::hash_map::Entry::Vacant(e) = facts.entry(p.agency_id) {
+            if let Entry::Vacant(e) = facts.entry(p.agency_id) {
                 e.insert(self.agency_facts(p.agency_id).await?);
             }
             let agency = &facts[&p.agency_id];
@@ -265,15 +266,16 @@ impl Store {
         let mut numbered = Vec::with_capacity(checked.len());
         for (agency_id, meta, published_on) in checked {
             let year = meta.written_on.year();
-            let key = (agency_id, year);
-            if !counters.contains_key(&key) {
-                let last: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
-                    "SELECT last_serial FROM index_counters WHERE agency_id = $1 AND year = $2")
-                    .bind(agency_id).bind(i64::from(year)).fetch_optional(c).await)?
-                .unwrap_or(0);
-                counters.insert(key, last);
-            }
-            let serial = counters.entry(key).or_insert(0);
+            let serial = match counters.entry((agency_id, year)) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => {
+                    let last: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
+                        "SELECT last_serial FROM index_counters WHERE agency_id = $1 AND year = $2")
+                        .bind(agency_id).bind(i64::from(year)).fetch_optional(c).await)?
+                    .unwrap_or(0);
+                    e.insert(last)
+                }
+            };
             *serial += 1;
             let serial = *serial;
             let agency = &facts[&agency_id];
@@ -559,8 +561,8 @@ impl Store {
         for r in rows {
             let path = match &r.category_key {
                 Some(k) => {
-                    if !catalogs.contains_key(&r.agency_id) {
-                        catalogs.insert(r.agency_id, self.catalog(r.agency_id).await?);
+                    if let Entry::Vacant(e) = catalogs.entry(r.agency_id) {
+                        e.insert(self.catalog(r.agency_id).await?);
                     }
                     catalogs
                         .get(&r.agency_id)
