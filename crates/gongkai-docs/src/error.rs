@@ -35,6 +35,12 @@ pub enum DocError {
         "暂不支持读取 PDF 文件，请提供 DOCX、HTML 或纯文本格式（可用 pdftotext -layout 转为文本）"
     )]
     PdfNotSupported,
+    #[error("PDF 文件无法解析，可能已损坏或不是 PDF：{0}")]
+    PdfUnreadable(String),
+    #[error("PDF 文件已加密（需要密码），无法读取其中的文字")]
+    PdfEncrypted,
+    #[error("PDF 文件中的压缩内容解压后超过上限 {limit} 字节，疑似压缩炸弹，已拒绝读取")]
+    PdfBomb { limit: u64 },
     #[error("不支持旧版 Office 二进制格式（.doc/.xls），请另存为 DOCX 或 XLSX 后再试")]
     LegacyOffice,
     #[error("不支持的文件格式：{0}")]

@@ -11,7 +11,7 @@
 //! | HTML | [`read_html`] (charset from BOM/meta/content; chrome skipped; `rowspan`/`colspan`) | [`write_html`] (printable UTF-8 page) |
 //! | DOCX | [`read_docx`] (`w:gridSpan`, `w:vMerge`, `w:hMerge`, `w:gridBefore`; ZIP limits) | [`write_docx`] (schema-ordered WordprocessingML, 宋体) |
 //! | XLSX | [`read_xlsx`] (calamine; merged regions; numbers without float noise) | [`write_xlsx`] (one sheet per table, numbers as numbers, merges) |
-//! | PDF | — ([`DocError::PdfNotSupported`]) | [`write_pdf`] (typst, feature `pdf`, CJK fonts embedded) |
+//! | PDF | text layer only: [`read_pdf_text`] (lopdf; bounded, panics caught); as a document: — ([`DocError::PdfNotSupported`]) | [`write_pdf`] (typst, feature `pdf`, CJK fonts embedded) |
 //!
 //! [`read_any`] recognises the kind from the bytes (and, for text vs HTML, the
 //! file name).
@@ -29,6 +29,7 @@ mod html;
 pub mod limits;
 pub mod model;
 mod pdf;
+mod pdftext;
 mod sniff;
 mod text;
 mod xlsx;
@@ -39,6 +40,7 @@ pub use error::DocError;
 pub use html::{read_html, write_html};
 pub use model::{Block, Cell, Doc, Table};
 pub use pdf::{typst_markup, write_pdf, write_pdf_with, PdfOptions};
+pub use pdftext::{read_pdf_text, PdfText};
 pub use sniff::{read_any, sniff, DocKind};
 pub use text::{decode_text, decode_text_borrowed, read_text, write_text};
 pub use xlsx::{read_xlsx, write_xlsx};

@@ -16,6 +16,13 @@ pub const MAX_SHEET_CELLS: u64 = 4_000_000;
 pub const MAX_WALK_DEPTH: usize = 256;
 /// Deepest HTML nesting accepted at all (the HTML parser is quadratic in depth).
 pub const MAX_HTML_DEPTH: usize = 4_096;
+/// Most bytes one PDF stream may inflate to (while loading, and the content
+/// of one page while reading its text).
+pub const MAX_PDF_STREAM_BYTES: usize = 16 * 1024 * 1024;
+/// Most PDF pages whose text is read; later pages are left unread (reported).
+pub const MAX_PDF_PAGES: usize = 2_000;
+/// Most characters of text kept from one PDF.
+pub const MAX_PDF_TEXT_CHARS: usize = 4_000_000;
 
 pub(crate) fn check_size(bytes: &[u8]) -> Result<(), crate::DocError> {
     if bytes.len() > MAX_INPUT_BYTES {
