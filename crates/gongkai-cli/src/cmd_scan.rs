@@ -4,8 +4,9 @@
 //! attachments, and lists the findings masked. Exit status 0 when nothing is
 //! found, 1 when something is (for scheduled checks).
 //!
-//! PDF files, images and legacy .doc/.xls attachments have no text layer the
-//! platform can read; they are listed as not scanned.
+//! PDF attachments are read through their text layer (also those uploaded
+//! before the platform read PDFs); scanned PDFs, images and legacy .doc/.xls
+//! carry a note for the reviewer instead and cannot be checked here.
 
 use crate::StoreArgs;
 use anyhow::{Context, Result};

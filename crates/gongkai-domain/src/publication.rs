@@ -265,6 +265,9 @@ fn pieces(pattern: &str) -> Result<Vec<Piece<'_>>, IndexPatternError> {
                 let after = &rest[i + 1..];
                 let end = after.find('}').ok_or(IndexPatternError::Braces)?;
                 let name = &after[..end];
+                if name.contains('{') {
+                    return Err(IndexPatternError::Braces);
+                }
                 out.push(match name {
                     "机构代码" => Piece::OrgCode,
                     "机关代码" => Piece::AgencyCode,
@@ -619,10 +622,71 @@ pub fn lateness_warning(
 pub struct AttachmentContent {
     /// MIME type from the content (not the name).
     pub media_type: &'static str,
-    /// The text (DOCX, XLSX, HTML, text) for the PII scan and search;
-    /// `None` when no text could be taken (PDF, images, legacy Office):
-    /// the reviewer checks those by eye.
+    /// The text (DOCX, XLSX, HTML, text, a PDF's text layer) for the PII
+    /// scan and search; `None` when no text could be taken (a scanned or
+    /// encrypted PDF, images, legacy Office): the reviewer checks those by eye.
     pub text: Option<String>,
+    /// What the automatic check could not cover, for the reviewer (e.g.
+    /// `PDF 无文字层（可能是扫描件），无法自动检查，请人工核对`).
+    pub note: Option<String>,
+}
+
+/// Note on an image attachment.
+const IMAGE_NOTE: &str = "图片中的文字无法自动检查，请人工核对";
+/// Note on a legacy Office attachment.
+const LEGACY_NOTE: &str = "旧版 Office 文件（.doc/.xls）的文字无法自动检查，请人工核对";
+
+/// The text layer of a PDF attachment and what could not be read of it.
+fn pdf_content(name: &str, bytes: &[u8]) -> Result<AttachmentContent, AttachmentError> {
+    let unreadable = |e: gongkai_docs::DocError| AttachmentError::Unreadable {
+        name: name.to_string(),
+        reason: e.to_string(),
+    };
+    let read = match gongkai_docs::read_pdf_text(bytes) {
+        Ok(t) => t,
+        Err(gongkai_docs::DocError::PdfEncrypted) => {
+            return Ok(AttachmentContent {
+                media_type: "application/pdf",
+                text: None,
+                note: Some("PDF 已加密，无法读取文字，请人工核对".to_string()),
+            })
+        }
+        Err(e) => return Err(unreadable(e)),
+    };
+    let mut notes = Vec::new();
+    if !read.has_text() {
+        notes.push("PDF 无文字层（可能是扫描件），无法自动检查，请人工核对".to_string());
+    } else if !read.unreadable_pages.is_empty() {
+        let pages: Vec<String> = read
+            .unreadable_pages
+            .iter()
+            .take(20)
+            .map(u32::to_string)
+            .collect();
+        let more = if read.unreadable_pages.len() > 20 {
+            "等"
+        } else {
+            ""
+        };
+        notes.push(format!(
+            "PDF 第{}{more}页的文字无法读取，请人工核对这些页",
+            pages.join("、")
+        ));
+    }
+    if read.truncated {
+        notes.push(format!(
+            "PDF 共{}页，内容过多，只自动检查了前{}页或前{}个字符，请人工核对其余部分",
+            read.pages,
+            gongkai_docs::limits::MAX_PDF_PAGES,
+            gongkai_docs::limits::MAX_PDF_TEXT_CHARS
+        ));
+    }
+    let has_text = read.has_text();
+    Ok(AttachmentContent {
+        media_type: "application/pdf",
+        text: has_text.then_some(read.text),
+        note: (!notes.is_empty()).then(|| notes.join("；")),
+    })
 }
 
 /// A refused attachment.
@@ -717,17 +781,16 @@ pub fn inspect_attachment(
         DocKind::Text => "文本或未知二进制内容",
     };
     match ext.as_str() {
-        "pdf" if kind == DocKind::Pdf => Ok(AttachmentContent {
-            media_type: "application/pdf",
-            text: None,
-        }),
+        "pdf" if kind == DocKind::Pdf => pdf_content(&name, bytes),
         "png" if is_png => Ok(AttachmentContent {
             media_type: "image/png",
             text: None,
+            note: Some(IMAGE_NOTE.to_string()),
         }),
         "jpg" | "jpeg" if is_jpeg => Ok(AttachmentContent {
             media_type: "image/jpeg",
             text: None,
+            note: Some(IMAGE_NOTE.to_string()),
         }),
         "doc" | "xls" if kind == DocKind::LegacyOffice => Ok(AttachmentContent {
             media_type: if ext == "doc" {
@@ -736,6 +799,7 @@ pub fn inspect_attachment(
                 "application/vnd.ms-excel"
             },
             text: None,
+            note: Some(LEGACY_NOTE.to_string()),
         }),
         "docx" if kind == DocKind::Docx => {
             let doc = gongkai_docs::read_docx(bytes).map_err(unreadable)?;
@@ -743,6 +807,7 @@ pub fn inspect_attachment(
                 media_type:
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 text: Some(doc_text(&doc)),
+                note: None,
             })
         }
         "xlsx" if kind == DocKind::Xlsx => {
@@ -750,6 +815,7 @@ pub fn inspect_attachment(
             Ok(AttachmentContent {
                 media_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 text: Some(doc_text(&doc)),
+                note: None,
             })
         }
         "html" | "htm" if kind == DocKind::Html => {
@@ -757,6 +823,7 @@ pub fn inspect_attachment(
             Ok(AttachmentContent {
                 media_type: "text/html",
                 text: Some(doc_text(&doc)),
+                note: None,
             })
         }
         "txt" | "csv" if kind == DocKind::Text && !is_png && !is_jpeg => {
@@ -771,6 +838,7 @@ pub fn inspect_attachment(
                     "text/plain"
                 },
                 text: Some(text),
+                note: None,
             })
         }
         "pdf" | "png" | "jpg" | "jpeg" | "doc" | "xls" | "docx" | "xlsx" | "html" | "htm"
@@ -970,6 +1038,10 @@ mod tests {
         ));
         assert_eq!(IndexPattern::parse("{NN"), Err(IndexPatternError::Braces));
         assert_eq!(IndexPattern::parse("}{NN}"), Err(IndexPatternError::Braces));
+        assert_eq!(
+            IndexPattern::parse("{YYYY-{NNN}"),
+            Err(IndexPatternError::Braces)
+        );
     }
 
     #[test]
@@ -1035,10 +1107,11 @@ mod tests {
         assert_eq!(e.code(), "disguised_attachment");
         let e = inspect_attachment("a.exe", b"MZ").unwrap_err();
         assert_eq!(e.code(), "attachment_type");
-        assert!(inspect_attachment("a.pdf", b"%PDF-1.7\n")
-            .unwrap()
-            .text
-            .is_none());
+        // A damaged PDF is refused with the reason; one without a text
+        // layer is taken with a note for the reviewer.
+        let e = inspect_attachment("a.pdf", b"%PDF-1.7\n").unwrap_err();
+        assert_eq!(e.code(), "invalid_attachment");
+        assert!(e.to_string().contains("PDF 文件无法解析"), "{e}");
         assert_eq!(
             inspect_attachment("noext", b"x").unwrap_err(),
             AttachmentError::Name

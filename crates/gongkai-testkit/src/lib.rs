@@ -8,6 +8,7 @@
 pub mod app;
 pub mod browser;
 pub mod db;
+pub mod pdf;
 pub mod seed;
 
 pub use app::{hidden_value, TestApp, TestResponse};

@@ -618,8 +618,18 @@ async fn role_matrix_and_bad_input() {
                 .unwrap(),
             0
         );
+        // A damaged PDF is refused; a scanned one (no text layer) is taken
+        // with a note for the reviewer.
         let (s, v) = upload(&app, &drafter, did, "a.pdf", b"%PDF-1.4\n%%EOF").await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+        assert_eq!(v["error"]["code"], "invalid_attachment");
+        let scan = gongkai_testkit::pdf::pdf_with_lines(&[]);
+        let (s, v) = upload(&app, &drafter, did, "a.pdf", &scan).await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         assert_eq!(v["has_text"], false);
+        assert!(
+            v["text_note"].as_str().unwrap_or("").contains("无文字层"),
+            "{v}"
+        );
     }
 }

@@ -132,8 +132,12 @@ pub struct AttachmentJson {
     pub media_type: String,
     pub size_bytes: i64,
     pub sha256: String,
-    /// Text was taken for the PII scan (not for PDF, images, .doc/.xls: check by eye).
+    /// Text was taken for the PII scan (DOCX, XLSX, HTML, text, a PDF's text
+    /// layer; not for scanned PDFs, images, .doc/.xls: check by eye).
     pub has_text: bool,
+    /// What the automatic check could not cover, e.g.
+    /// `PDF 无文字层（可能是扫描件），无法自动检查，请人工核对`.
+    pub text_note: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -299,6 +303,7 @@ fn attachment_json(a: &PublicationAttachment) -> AttachmentJson {
         size_bytes: a.size_bytes,
         sha256: a.sha256.clone(),
         has_text: a.has_text,
+        text_note: a.text_note.clone(),
     }
 }
 
