@@ -105,6 +105,38 @@ pub enum CatalogError {
     Count,
     #[error("字段 categories：栏目“{key}”下已有公开信息，不能删除")]
     InUse { key: String },
+    #[error("字段 categories[{index}].name：同一上级栏目下已有名为“{name}”的栏目")]
+    DuplicateName { index: usize, name: String },
+    #[error("字段 categories[{index}].parent_key：栏目“{key}”的上下级关系成环")]
+    Cycle { index: usize, key: String },
+    #[error("字段 categories：缺少专栏规定的子栏目“{name}”（代码 {key}），它不能删除")]
+    FixedMissing {
+        key: &'static str,
+        name: &'static str,
+    },
+    #[error("字段 categories[{index}]：“{name}”是专栏规定的子栏目（国办公开办函〔2019〕61号），须位于第一级且名称不能修改")]
+    FixedChanged { index: usize, name: &'static str },
+    #[error("字段 categories[{index}].parent_key：新增栏目“{name}”须位于“法定主动公开内容”之下")]
+    OutsideStatutory { index: usize, name: String },
+    #[error("栏目“{key}”不存在")]
+    UnknownKey { key: String },
+    #[error("栏目“{name}”下还有下级栏目，请先删除或移走下级栏目")]
+    HasChildren { name: String },
+    #[error("栏目“{name}”已是同级中的第一个（或最后一个），无法再移动")]
+    CannotMove { name: String },
+}
+
+/// The four sub-columns every 专栏 has (国办公开办函〔2019〕61号): fixed keys
+/// and names, always at the top level (their order may change).
+pub const FIXED_ROOTS: [(&str, &str); 4] = [
+    (GUIDE_KEY, "政府信息公开指南"),
+    (SYSTEM_KEY, "政府信息公开制度"),
+    (STATUTORY_KEY, "法定主动公开内容"),
+    (ANNUAL_REPORT_KEY, "政府信息公开年报"),
+];
+
+fn fixed_name(key: &str) -> Option<&'static str> {
+    FIXED_ROOTS.iter().find(|(k, _)| *k == key).map(|(_, n)| *n)
 }
 
 fn valid_key(key: &str) -> bool {
@@ -115,9 +147,12 @@ fn valid_key(key: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// Checks an edited tree: keys valid and unique, names present, parents
-/// exist, no cycles, at most [`MAX_DEPTH`] levels. Names are trimmed.
-/// Returns the tree ordered parents first, siblings by `sort_order`.
+/// Checks an edited tree: keys valid and unique, names present and unique
+/// among siblings, parents exist, no cycles, at most [`MAX_DEPTH`] levels,
+/// the four [`FIXED_ROOTS`] present at the top level with their names, every
+/// other category below 法定主动公开内容. Names are trimmed. Returns the
+/// tree ordered parents first, siblings numbered 1, 2, … in `sort_order`
+/// order.
 pub fn validate_catalog(categories: Vec<Category>) -> Result<Vec<Category>, CatalogError> {
     if categories.is_empty() || categories.len() > MAX_CATEGORIES {
         return Err(CatalogError::Count);
@@ -158,7 +193,16 @@ pub fn validate_catalog(categories: Vec<Category>) -> Result<Vec<Category>, Cata
         }
         let mut depth = 1;
         let mut cur = c.parent_key.as_deref();
+        let mut visited = vec![c.key.as_str()];
+        let mut top = c.key.as_str();
         while let Some(p) = cur {
+            if visited.contains(&p) {
+                return Err(CatalogError::Cycle {
+                    index,
+                    key: c.key.clone(),
+                });
+            }
+            visited.push(p);
             depth += 1;
             if depth > MAX_DEPTH {
                 return Err(CatalogError::TooDeep {
@@ -166,10 +210,191 @@ pub fn validate_catalog(categories: Vec<Category>) -> Result<Vec<Category>, Cata
                     key: c.key.clone(),
                 });
             }
+            top = p;
             cur = parent_of.get(p).copied().flatten();
         }
+        match fixed_name(&c.key) {
+            Some(name) if c.parent_key.is_some() || c.name != name => {
+                return Err(CatalogError::FixedChanged { index, name });
+            }
+            Some(_) => {}
+            None if top != STATUTORY_KEY => {
+                return Err(CatalogError::OutsideStatutory {
+                    index,
+                    name: c.name.clone(),
+                });
+            }
+            None => {}
+        }
+        let twin = cleaned[..index]
+            .iter()
+            .any(|o| o.parent_key == c.parent_key && o.name == c.name);
+        if twin {
+            return Err(CatalogError::DuplicateName {
+                index,
+                name: c.name.clone(),
+            });
+        }
     }
-    Ok(ordered(cleaned))
+    for (key, name) in FIXED_ROOTS {
+        if !parent_of.contains_key(key) {
+            return Err(CatalogError::FixedMissing { key, name });
+        }
+    }
+    Ok(renumbered(ordered(cleaned)))
+}
+
+/// Siblings numbered 1, 2, … in their current order (input ordered).
+fn renumbered(mut tree: Vec<Category>) -> Vec<Category> {
+    let mut next: std::collections::HashMap<Option<String>, i64> = Default::default();
+    for c in &mut tree {
+        let n = next.entry(c.parent_key.clone()).or_insert(0);
+        *n += 1;
+        c.sort_order = *n;
+    }
+    tree
+}
+
+/// One change an admin makes on the catalog page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatalogEdit {
+    /// A new category, last among the children of `parent_key`. Without a
+    /// key, one is made (`c001`, `c002`, …).
+    Add {
+        parent_key: String,
+        key: Option<String>,
+        name: String,
+    },
+    Rename {
+        key: String,
+        name: String,
+    },
+    /// One place up (`up`) or down among its siblings.
+    Move {
+        key: String,
+        up: bool,
+    },
+    /// Removes a category without children (the store refuses one that
+    /// publications are filed under).
+    Remove {
+        key: String,
+    },
+}
+
+/// Applies one edit to a tree and checks the result ([`validate_catalog`]).
+pub fn apply_edit(tree: &[Category], edit: CatalogEdit) -> Result<Vec<Category>, CatalogError> {
+    let mut tree = renumbered(ordered(tree.to_vec()));
+    let find = |tree: &[Category], key: &str| {
+        tree.iter()
+            .position(|c| c.key == key)
+            .ok_or_else(|| CatalogError::UnknownKey {
+                key: key.to_string(),
+            })
+    };
+    match edit {
+        CatalogEdit::Add {
+            parent_key,
+            key,
+            name,
+        } => {
+            find(&tree, &parent_key)?;
+            let key = match key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty()) {
+                Some(k) => k,
+                None => (1..)
+                    .map(|n| format!("c{n:03}"))
+                    .find(|k| !tree.iter().any(|c| &c.key == k))
+                    .unwrap_or_default(),
+            };
+            let last = tree
+                .iter()
+                .filter(|c| c.parent_key.as_deref() == Some(parent_key.as_str()))
+                .map(|c| c.sort_order)
+                .max()
+                .unwrap_or(0);
+            tree.push(Category {
+                key,
+                parent_key: Some(parent_key),
+                name,
+                sort_order: last + 1,
+            });
+        }
+        CatalogEdit::Rename { key, name } => {
+            let i = find(&tree, &key)?;
+            tree[i].name = name;
+        }
+        CatalogEdit::Move { key, up } => {
+            let i = find(&tree, &key)?;
+            let parent = tree[i].parent_key.clone();
+            let order = tree[i].sort_order;
+            let target = if up { order - 1 } else { order + 1 };
+            let j = tree
+                .iter()
+                .position(|c| c.parent_key == parent && c.sort_order == target)
+                .ok_or_else(|| CatalogError::CannotMove {
+                    name: tree[i].name.clone(),
+                })?;
+            tree[j].sort_order = order;
+            tree[i].sort_order = target;
+        }
+        CatalogEdit::Remove { key } => {
+            let i = find(&tree, &key)?;
+            if let Some(name) = fixed_name(&key) {
+                return Err(CatalogError::FixedMissing {
+                    key: FIXED_ROOTS
+                        .iter()
+                        .find(|(k, _)| *k == key)
+                        .map(|(k, _)| *k)
+                        .unwrap_or(STATUTORY_KEY),
+                    name,
+                });
+            }
+            if tree
+                .iter()
+                .any(|c| c.parent_key.as_deref() == Some(key.as_str()))
+            {
+                return Err(CatalogError::HasChildren {
+                    name: tree[i].name.clone(),
+                });
+            }
+            tree.remove(i);
+        }
+    }
+    validate_catalog(tree)
+}
+
+/// What changed between two trees (for the audit trail).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CatalogDiff {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub renamed: Vec<String>,
+    /// Parent or position changed.
+    pub moved: Vec<String>,
+}
+
+impl CatalogDiff {
+    pub fn between(old: &[Category], new: &[Category]) -> CatalogDiff {
+        let mut d = CatalogDiff::default();
+        for n in new {
+            match old.iter().find(|o| o.key == n.key) {
+                None => d.added.push(n.key.clone()),
+                Some(o) => {
+                    if o.name != n.name {
+                        d.renamed.push(n.key.clone());
+                    }
+                    if o.parent_key != n.parent_key || o.sort_order != n.sort_order {
+                        d.moved.push(n.key.clone());
+                    }
+                }
+            }
+        }
+        for o in old {
+            if !new.iter().any(|n| n.key == o.key) {
+                d.removed.push(o.key.clone());
+            }
+        }
+        d
+    }
 }
 
 /// Parents first (depth-first), siblings by `sort_order` then key.
@@ -268,31 +493,159 @@ mod tests {
             Err(CatalogError::UnknownParent { .. })
         ));
         let mut t = default_catalog();
-        t[0].parent_key = Some("art20-01".into()); // three levels deep: fine
+        t[5].parent_key = Some("art20-01".into()); // three levels deep: fine
         assert!(validate_catalog(t).is_ok());
-        let cyc = vec![
-            Category {
-                key: "a".into(),
-                parent_key: Some("b".into()),
-                name: "甲".into(),
-                sort_order: 1,
-            },
-            Category {
-                key: "b".into(),
-                parent_key: Some("a".into()),
-                name: "乙".into(),
-                sort_order: 2,
-            },
-        ];
+        let mut cyc = default_catalog();
+        cyc.push(Category {
+            key: "a".into(),
+            parent_key: Some("b".into()),
+            name: "甲".into(),
+            sort_order: 1,
+        });
+        cyc.push(Category {
+            key: "b".into(),
+            parent_key: Some("a".into()),
+            name: "乙".into(),
+            sort_order: 2,
+        });
+        let e = validate_catalog(cyc).unwrap_err();
+        assert!(matches!(e, CatalogError::Cycle { .. }), "{e}");
+        assert!(e.to_string().contains("成环"), "{e}");
+        // The four sub-columns stay, on top, with their names.
+        let mut t = default_catalog();
+        t[0].parent_key = Some("art20-01".into());
         assert!(matches!(
-            validate_catalog(cyc),
-            Err(CatalogError::TooDeep { .. })
+            validate_catalog(t),
+            Err(CatalogError::FixedChanged { .. })
         ));
+        let mut t = default_catalog();
+        t[2].name = "主动公开".into();
+        assert!(matches!(
+            validate_catalog(t),
+            Err(CatalogError::FixedChanged { .. })
+        ));
+        let t: Vec<Category> = default_catalog()
+            .into_iter()
+            .filter(|c| c.key != SYSTEM_KEY)
+            .collect();
+        let e = validate_catalog(t).unwrap_err();
+        assert!(e.to_string().contains("政府信息公开制度"), "{e}");
+        // New categories only below 法定主动公开内容.
+        let mut t = default_catalog();
+        t.push(Category {
+            key: "x".into(),
+            parent_key: None,
+            name: "其他".into(),
+            sort_order: 9,
+        });
+        assert!(matches!(
+            validate_catalog(t),
+            Err(CatalogError::OutsideStatutory { .. })
+        ));
+        // Names unique among siblings.
+        let mut t = default_catalog();
+        t[5].name = t[4].name.clone();
+        let e = validate_catalog(t).unwrap_err();
+        assert!(matches!(e, CatalogError::DuplicateName { .. }), "{e}");
         let mut t = default_catalog();
         t[3].name = "  ".into();
         let e = validate_catalog(t).unwrap_err();
         assert!(e.to_string().contains("栏目名称"), "{e}");
         assert!(matches!(validate_catalog(vec![]), Err(CatalogError::Count)));
+    }
+
+    #[test]
+    fn edits_add_rename_move_remove() {
+        let t = validate_catalog(default_catalog()).unwrap();
+        let t = apply_edit(
+            &t,
+            CatalogEdit::Add {
+                parent_key: "art20-07".into(),
+                key: None,
+                name: " 部门预算 ".into(),
+            },
+        )
+        .unwrap();
+        let added = t.iter().find(|c| c.key == "c001").unwrap();
+        assert_eq!(added.name, "部门预算");
+        assert_eq!(added.parent_key.as_deref(), Some("art20-07"));
+        let t = apply_edit(
+            &t,
+            CatalogEdit::Add {
+                parent_key: "art20-07".into(),
+                key: Some("bmjs".into()),
+                name: "部门决算".into(),
+            },
+        )
+        .unwrap();
+        let kids: Vec<&str> = t
+            .iter()
+            .filter(|c| c.parent_key.as_deref() == Some("art20-07"))
+            .map(|c| c.key.as_str())
+            .collect();
+        assert_eq!(kids, ["c001", "bmjs"]);
+        let t = apply_edit(
+            &t,
+            CatalogEdit::Move {
+                key: "bmjs".into(),
+                up: true,
+            },
+        )
+        .unwrap();
+        let kids: Vec<&str> = t
+            .iter()
+            .filter(|c| c.parent_key.as_deref() == Some("art20-07"))
+            .map(|c| c.key.as_str())
+            .collect();
+        assert_eq!(kids, ["bmjs", "c001"]);
+        let e = apply_edit(
+            &t,
+            CatalogEdit::Move {
+                key: "bmjs".into(),
+                up: true,
+            },
+        )
+        .unwrap_err();
+        assert!(matches!(e, CatalogError::CannotMove { .. }), "{e}");
+        let e = apply_edit(
+            &t,
+            CatalogEdit::Rename {
+                key: "c001".into(),
+                name: "部门决算".into(),
+            },
+        )
+        .unwrap_err();
+        assert!(matches!(e, CatalogError::DuplicateName { .. }), "{e}");
+        let e = apply_edit(
+            &t,
+            CatalogEdit::Remove {
+                key: "art20-07".into(),
+            },
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("下级栏目"), "{e}");
+        let e = apply_edit(
+            &t,
+            CatalogEdit::Remove {
+                key: STATUTORY_KEY.into(),
+            },
+        )
+        .unwrap_err();
+        assert!(matches!(e, CatalogError::FixedMissing { .. }), "{e}");
+        let before = t.clone();
+        let t = apply_edit(&t, CatalogEdit::Remove { key: "bmjs".into() }).unwrap();
+        let d = CatalogDiff::between(&before, &t);
+        assert_eq!(d.removed, ["bmjs"]);
+        assert_eq!(d.moved, ["c001"]);
+        let e = apply_edit(
+            &t,
+            CatalogEdit::Rename {
+                key: "nope".into(),
+                name: "x".into(),
+            },
+        )
+        .unwrap_err();
+        assert!(matches!(e, CatalogError::UnknownKey { .. }), "{e}");
     }
 
     #[test]

@@ -14,7 +14,8 @@ use crate::stored::{corrupt, date_text, opt_date, parse_date, rejected, today};
 use crate::{on_pool, on_tx, Result, Store, StoreError, Tx};
 use gongkai_calendar::Calendar;
 use gongkai_domain::catalog::{
-    category_path, default_catalog, validate_catalog, with_descendants, CatalogError, Category,
+    apply_edit, category_path, default_catalog, validate_catalog, with_descendants, CatalogDiff,
+    CatalogEdit, CatalogError, Category,
 };
 use gongkai_domain::publication::{
     inspect_attachment, lateness_warning, mask_body, next_status, scan_publication, AttachmentText,
@@ -61,8 +62,11 @@ pub struct PublicationAttachment {
     pub size_bytes: i64,
     pub sha256: String,
     /// Whether text could be taken for the PII scan and search (not for
-    /// PDF, images, legacy Office: the reviewer checks those by eye).
+    /// scanned PDFs, images, legacy Office: the reviewer checks those by eye).
     pub has_text: bool,
+    /// What the automatic check could not cover (a scanned PDF, an image…),
+    /// for the reviewer.
+    pub text_note: Option<String>,
     pub created_at: String,
 }
 
@@ -335,13 +339,24 @@ struct AttachmentRow {
     size_bytes: i64,
     sha256: String,
     has_text: bool,
+    text_note: Option<String>,
     created_at: String,
 }
 
 /// `publication_reviews` columns as read.
 type ReviewRow = (i64, String, String, String, Option<String>, String, String);
 /// An attachment with its bytes, as read.
-type AttachmentBytesRow = (i64, String, String, i64, String, Vec<u8>, bool, String);
+type AttachmentBytesRow = (
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    Vec<u8>,
+    bool,
+    Option<String>,
+    String,
+);
 
 fn refused(code: &'static str, message: impl Into<String>) -> StoreError {
     StoreError::Refused {
@@ -462,6 +477,42 @@ async fn step(
     Ok((from, to, review_id))
 }
 
+fn catalog_of(rows: Vec<(String, Option<String>, String, i64)>) -> Vec<Category> {
+    if rows.is_empty() {
+        return gongkai_domain::catalog::ordered(default_catalog());
+    }
+    gongkai_domain::catalog::ordered(
+        rows.into_iter()
+            .map(|(key, parent_key, name, sort_order)| Category {
+                key,
+                parent_key,
+                name,
+                sort_order,
+            })
+            .collect(),
+    )
+}
+
+fn catalog_rejected(e: CatalogError) -> StoreError {
+    rejected("invalid_input", e.to_string())
+}
+
+/// The catalog as stored, read inside a write transaction that holds the
+/// agency's row (PostgreSQL; SQLite's `BEGIN IMMEDIATE` already serialises
+/// writers), so two edits at once apply one after the other.
+async fn catalog_locked(tx: &mut Tx, agency_id: i64) -> Result<Vec<Category>> {
+    if let Tx::Postgres(t) = tx {
+        sqlx::query("SELECT id FROM agencies WHERE id = $1 FOR UPDATE")
+            .bind(agency_id)
+            .execute(&mut **t)
+            .await?;
+    }
+    let rows: Vec<(String, Option<String>, String, i64)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT code, parent_code, name, sort_order FROM catalog_categories WHERE agency_id = $1")
+        .bind(agency_id).fetch_all(c).await)?;
+    Ok(catalog_of(rows))
+}
+
 fn audit_step<'a>(
     actor: &'a Actor,
     agency_id: i64,
@@ -487,63 +538,145 @@ impl Store {
         let rows: Vec<(String, Option<String>, String, i64)> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT code, parent_code, name, sort_order FROM catalog_categories WHERE agency_id = $1")
             .bind(agency_id).fetch_all(p).await)?;
-        if rows.is_empty() {
-            return Ok(gongkai_domain::catalog::ordered(default_catalog()));
-        }
-        Ok(gongkai_domain::catalog::ordered(
-            rows.into_iter()
-                .map(|(key, parent_key, name, sort_order)| Category {
-                    key,
-                    parent_key,
-                    name,
-                    sort_order,
-                })
-                .collect(),
-        ))
+        Ok(catalog_of(rows))
+    }
+
+    /// How many publications (any status) are filed under each category of
+    /// the agency (keys without publications are absent).
+    pub async fn catalog_usage(
+        &self,
+        cap: &AgencyStaffView,
+    ) -> Result<std::collections::BTreeMap<String, i64>> {
+        let rows: Vec<(String, i64)> = on_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT category_key, COUNT(*) FROM publications WHERE agency_id = $1 AND category_key IS NOT NULL GROUP BY category_key")
+            .bind(cap.agency_id()).fetch_all(p).await)?;
+        Ok(rows.into_iter().collect())
     }
 
     /// Replaces the agency's catalog with an edited tree (renamed,
-    /// reordered, added or removed categories). A category that still has
-    /// publications cannot be removed.
+    /// reordered, added or removed categories; see
+    /// [`validate_catalog`]). Removing a category that publications are
+    /// filed under → `category_in_use` (409) naming each.
     pub async fn save_catalog(
         &self,
         cap: &AgencyAdmin,
         categories: Vec<Category>,
     ) -> Result<Vec<Category>> {
-        let tree = validate_catalog(categories)
-            .map_err(|e: CatalogError| rejected("invalid_input", e.to_string()))?;
+        let tree = validate_catalog(categories).map_err(catalog_rejected)?;
         let mut tx = self.begin().await?;
-        let used: Vec<String> = on_tx!(&mut tx, c => sqlx::query_scalar(
-            "SELECT DISTINCT category_key FROM publications WHERE agency_id = $1 AND category_key IS NOT NULL")
-            .bind(cap.agency_id()).fetch_all(c).await)?;
-        if let Some(key) = used.iter().find(|k| !tree.iter().any(|c| &c.key == *k)) {
-            return Err(rejected(
-                "invalid_input",
-                CatalogError::InUse { key: key.clone() }.to_string(),
+        let old = catalog_locked(&mut tx, cap.agency_id()).await?;
+        Self::write_catalog(&mut tx, cap, &old, &tree, "catalog.save", None).await?;
+        tx.commit().await?;
+        Ok(tree)
+    }
+
+    /// One change from the catalog page (add, rename, move, remove), applied
+    /// to the tree as stored now; same checks as [`Store::save_catalog`].
+    pub async fn edit_catalog(
+        &self,
+        cap: &AgencyAdmin,
+        edit: CatalogEdit,
+    ) -> Result<Vec<Category>> {
+        let mut tx = self.begin().await?;
+        let old = catalog_locked(&mut tx, cap.agency_id()).await?;
+        let (action, key) = match &edit {
+            CatalogEdit::Add { .. } => ("catalog.add", None),
+            CatalogEdit::Rename { key, .. } => ("catalog.rename", Some(key.clone())),
+            CatalogEdit::Move { key, .. } => ("catalog.move", Some(key.clone())),
+            CatalogEdit::Remove { key } => ("catalog.remove", Some(key.clone())),
+        };
+        let tree = apply_edit(&old, edit).map_err(catalog_rejected)?;
+        Self::write_catalog(&mut tx, cap, &old, &tree, action, key).await?;
+        tx.commit().await?;
+        Ok(tree)
+    }
+
+    /// Stores `tree` in place of `old`: refuses removing used categories,
+    /// queues public items whose category path changed for the search index,
+    /// and writes the audit entry.
+    async fn write_catalog(
+        tx: &mut Tx,
+        cap: &AgencyAdmin,
+        old: &[Category],
+        tree: &[Category],
+        action: &'static str,
+        key: Option<String>,
+    ) -> Result<()> {
+        let agency_id = cap.agency_id();
+        let diff = CatalogDiff::between(old, tree);
+        let used: Vec<(String, i64)> = on_tx!(tx, c => sqlx::query_as(
+            "SELECT category_key, COUNT(*) FROM publications WHERE agency_id = $1 AND category_key IS NOT NULL GROUP BY category_key ORDER BY category_key")
+            .bind(agency_id).fetch_all(c).await)?;
+        let in_use: Vec<String> = used
+            .iter()
+            .filter(|(k, _)| diff.removed.contains(k))
+            .map(|(k, n)| {
+                let name = old
+                    .iter()
+                    .find(|c| &c.key == k)
+                    .map(|c| c.name.as_str())
+                    .unwrap_or(k);
+                format!("“{name}”（{k}，{n}条）")
+            })
+            .collect();
+        if !in_use.is_empty() {
+            return Err(refused(
+                "category_in_use",
+                format!(
+                    "字段 categories：以下栏目下仍有公开信息，不能删除：{}。请先将这些信息改到其他栏目",
+                    in_use.join("、")
+                ),
             ));
         }
-        on_tx!(&mut tx, c => sqlx::query("DELETE FROM catalog_categories WHERE agency_id = $1")
-            .bind(cap.agency_id()).execute(c).await.map(|r| r.rows_affected()))?;
-        for cat in &tree {
-            on_tx!(&mut tx, c => sqlx::query(
+        on_tx!(tx, c => sqlx::query("DELETE FROM catalog_categories WHERE agency_id = $1")
+            .bind(agency_id).execute(c).await.map(|r| r.rows_affected()))?;
+        for cat in tree {
+            on_tx!(tx, c => sqlx::query(
                 "INSERT INTO catalog_categories (agency_id, code, parent_code, name, sort_order) VALUES ($1, $2, $3, $4, $5)")
-                .bind(cap.agency_id()).bind(&cat.key).bind(&cat.parent_key).bind(&cat.name).bind(cat.sort_order)
+                .bind(agency_id).bind(&cat.key).bind(&cat.parent_key).bind(&cat.name).bind(cat.sort_order)
                 .execute(c).await.map(|r| r.rows_affected()))?;
         }
+        // The search index keeps each item's category path: re-index the
+        // public items whose path changed (renamed or moved above them).
+        let changed: Vec<&str> = tree
+            .iter()
+            .filter(|c| category_path(old, &c.key) != category_path(tree, &c.key))
+            .map(|c| c.key.as_str())
+            .collect();
+        if !changed.is_empty() {
+            let public: Vec<(i64, String)> = on_tx!(tx, c => sqlx::query_as(
+                "SELECT id, category_key FROM publications WHERE agency_id = $1 AND category_key IS NOT NULL AND status IN ('published', 'repealed') ORDER BY id")
+                .bind(agency_id).fetch_all(c).await)?;
+            for (id, _) in public.iter().filter(|(_, k)| changed.contains(&k.as_str())) {
+                push_outbox(tx, OUTBOX_UPSERTED, *id).await?;
+            }
+        }
         append(
-            &mut tx,
+            tx,
             AuditRecord {
                 actor: cap.actor(),
-                agency_id: Some(cap.agency_id()),
-                action: "catalog.save",
-                object_kind: "agency",
-                object_id: cap.agency_id().to_string(),
-                summary: serde_json::json!({ "categories": tree.len() }),
+                agency_id: Some(agency_id),
+                action,
+                object_kind: "catalog",
+                object_id: key.unwrap_or_else(|| agency_id.to_string()),
+                summary: serde_json::json!({
+                    "categories": tree.len(),
+                    "added": diff.added,
+                    "removed": diff.removed,
+                    "renamed": diff.renamed
+                        .iter()
+                        .map(|k| serde_json::json!({
+                            "key": k,
+                            "from": old.iter().find(|c| &c.key == k).map(|c| c.name.clone()),
+                            "to": tree.iter().find(|c| &c.key == k).map(|c| c.name.clone()),
+                        }))
+                        .collect::<Vec<_>>(),
+                    "moved": diff.moved,
+                }),
             },
         )
         .await?;
-        tx.commit().await?;
-        Ok(tree)
+        Ok(())
     }
 
     /// The agency's 索引号 pattern (the default until an admin sets one).
@@ -557,6 +690,25 @@ impl Store {
         }
     }
 
+    /// The 索引号 the next publication written in `year` would get under
+    /// `pattern` (for the settings page and API; nothing is reserved).
+    pub async fn index_number_preview(
+        &self,
+        cap: &AgencyStaffView,
+        pattern: &IndexPattern,
+        year: i32,
+    ) -> Result<String> {
+        let agency = self
+            .agency_by_id(cap.agency_id())
+            .await?
+            .ok_or_else(|| StoreError::not_found("机关"))?;
+        let last: Option<i64> = on_pool!(&self.pool, p => sqlx::query_scalar(
+            "SELECT last_serial FROM index_counters WHERE agency_id = $1 AND year = $2")
+            .bind(cap.agency_id()).bind(i64::from(year)).fetch_optional(p).await)?;
+        let next = u64::try_from(last.unwrap_or(0)).unwrap_or(0) + 1;
+        Ok(pattern.format(&agency.org_code, &agency.code, year, next))
+    }
+
     /// Sets the agency's 索引号 pattern (applies to new publications).
     pub async fn set_index_pattern(
         &self,
@@ -565,6 +717,7 @@ impl Store {
     ) -> Result<IndexPattern> {
         let pattern =
             IndexPattern::parse(pattern).map_err(|e| rejected("invalid_input", e.to_string()))?;
+        let before = self.index_pattern(cap.agency_id()).await?;
         let now = crate::now_text();
         let mut tx = self.begin().await?;
         on_tx!(&mut tx, c => sqlx::query(
@@ -580,7 +733,7 @@ impl Store {
                 action: "publication.index_pattern",
                 object_kind: "agency",
                 object_id: cap.agency_id().to_string(),
-                summary: serde_json::json!({ "pattern": pattern.as_str() }),
+                summary: serde_json::json!({ "from": before.as_str(), "pattern": pattern.as_str() }),
             },
         )
         .await?;
@@ -791,10 +944,10 @@ impl Store {
             ));
         }
         let attachment_id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
-            "INSERT INTO publication_attachments (publication_id, file_name, media_type, size_bytes, sha256, content, text_content, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+            "INSERT INTO publication_attachments (publication_id, file_name, media_type, size_bytes, sha256, content, text_content, text_note, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
             .bind(id).bind(&name).bind(content.media_type).bind(size).bind(&sha)
-            .bind(bytes).bind(&content.text).bind(&now).fetch_one(c).await)?;
+            .bind(bytes).bind(&content.text).bind(&content.note).bind(&now).fetch_one(c).await)?;
         append(
             &mut tx,
             audit_step(
@@ -814,6 +967,7 @@ impl Store {
             size_bytes: size,
             sha256: sha,
             has_text: content.text.is_some(),
+            text_note: content.note,
             created_at: now,
         })
     }
@@ -895,17 +1049,34 @@ impl Store {
         cap: &AgencyStaffView,
         id: i64,
     ) -> Result<Vec<LocatedFinding>> {
-        self.findings_in(cap.agency_id(), id).await
+        self.findings_in(cap.agency_id(), id, false).await
     }
 
-    async fn findings_in(&self, agency_id: i64, id: i64) -> Result<Vec<LocatedFinding>> {
+    /// `reread_pdf`: take the text layer of PDF attachments stored without
+    /// text (uploaded before PDFs were read) from their bytes now.
+    async fn findings_in(
+        &self,
+        agency_id: i64,
+        id: i64,
+        reread_pdf: bool,
+    ) -> Result<Vec<LocatedFinding>> {
         let body: Option<String> = on_pool!(&self.pool, p => sqlx::query_scalar(
             "SELECT body_text FROM publications WHERE id = $1 AND agency_id = $2")
             .bind(id).bind(agency_id).fetch_optional(p).await)?;
         let body = body.ok_or_else(|| StoreError::not_found("公开信息"))?;
-        let texts: Vec<(i64, String, Option<String>)> = on_pool!(&self.pool, p => sqlx::query_as(
+        let mut texts: Vec<(i64, String, Option<String>)> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT id, file_name, text_content FROM publication_attachments WHERE publication_id = $1 ORDER BY id")
             .bind(id).fetch_all(p).await)?;
+        if reread_pdf {
+            for (aid, name, text) in texts.iter_mut().filter(|t| t.2.is_none()) {
+                let bytes: Option<Vec<u8>> = on_pool!(&self.pool, p => sqlx::query_scalar(
+                    "SELECT content FROM publication_attachments WHERE id = $1 AND media_type = 'application/pdf'")
+                    .bind(*aid).fetch_optional(p).await)?;
+                if let Some(bytes) = bytes {
+                    *text = inspect_attachment(name, &bytes).ok().and_then(|c| c.text);
+                }
+            }
+        }
         let atts: Vec<AttachmentText<'_>> = texts
             .iter()
             .map(|(aid, name, text)| AttachmentText {
@@ -954,7 +1125,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        let remaining = self.findings_in(agency_id, id).await?.len();
+        let remaining = self.findings_in(agency_id, id, false).await?.len();
         Ok((self.publication_in(agency_id, id, true).await?, remaining))
     }
 
@@ -990,7 +1161,7 @@ impl Store {
             ReviewDecision::Pass { override_reason } => {
                 let override_reason = clean_reason(override_reason.as_deref());
                 check_reason("override_reason", &override_reason, false)?;
-                let findings = self.findings_in(agency_id, id).await?;
+                let findings = self.findings_in(agency_id, id, false).await?;
                 let mut tx = self.begin().await?;
                 let current = lock_status(&mut tx, agency_id, id).await?;
                 // The step is checked first: out of order is out of order.
@@ -1281,7 +1452,7 @@ impl Store {
             "SELECT channel, released_on, note, actor_label FROM publication_channels WHERE publication_id = $1 ORDER BY released_on, id")
             .bind(id).fetch_all(p).await)?;
         let attachments: Vec<AttachmentRow> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT id, file_name, media_type, size_bytes, sha256, (text_content IS NOT NULL) AS has_text, created_at FROM publication_attachments WHERE publication_id = $1 ORDER BY id")
+            "SELECT id, file_name, media_type, size_bytes, sha256, (text_content IS NOT NULL) AS has_text, text_note, created_at FROM publication_attachments WHERE publication_id = $1 ORDER BY id")
             .bind(id).fetch_all(p).await)?;
         let mut reviews = Vec::new();
         let mut overrides = Vec::new();
@@ -1355,6 +1526,7 @@ impl Store {
                     size_bytes: a.size_bytes,
                     sha256: a.sha256,
                     has_text: a.has_text,
+                    text_note: a.text_note,
                     created_at: a.created_at,
                 })
                 .collect(),
@@ -1409,12 +1581,22 @@ impl Store {
         attachment_id: i64,
     ) -> Result<Option<(PublicationAttachment, Vec<u8>)>> {
         let row: Option<AttachmentBytesRow> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT a.id, a.file_name, a.media_type, a.size_bytes, a.sha256, a.content, (a.text_content IS NOT NULL) AS has_text, a.created_at
+            "SELECT a.id, a.file_name, a.media_type, a.size_bytes, a.sha256, a.content, (a.text_content IS NOT NULL) AS has_text, a.text_note, a.created_at
              FROM publication_attachments a JOIN publications p ON p.id = a.publication_id
              WHERE a.id = $1 AND a.publication_id = $2 AND p.status IN ('published', 'repealed')")
             .bind(attachment_id).bind(publication_id).fetch_optional(p).await)?;
         Ok(row.map(
-            |(id, file_name, media_type, size_bytes, sha256, content, has_text, created_at)| {
+            |(
+                id,
+                file_name,
+                media_type,
+                size_bytes,
+                sha256,
+                content,
+                has_text,
+                text_note,
+                created_at,
+            )| {
                 (
                     PublicationAttachment {
                         id,
@@ -1423,6 +1605,7 @@ impl Store {
                         size_bytes,
                         sha256,
                         has_text,
+                        text_note,
                         created_at,
                     },
                     content,
@@ -1439,12 +1622,21 @@ impl Store {
         attachment_id: i64,
     ) -> Result<(PublicationAttachment, Vec<u8>)> {
         let row: Option<AttachmentBytesRow> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT a.id, a.file_name, a.media_type, a.size_bytes, a.sha256, a.content, (a.text_content IS NOT NULL) AS has_text, a.created_at
+            "SELECT a.id, a.file_name, a.media_type, a.size_bytes, a.sha256, a.content, (a.text_content IS NOT NULL) AS has_text, a.text_note, a.created_at
              FROM publication_attachments a JOIN publications p ON p.id = a.publication_id
              WHERE a.id = $1 AND a.publication_id = $2 AND p.agency_id = $3")
             .bind(attachment_id).bind(publication_id).bind(cap.agency_id()).fetch_optional(p).await)?;
-        let (id, file_name, media_type, size_bytes, sha256, content, has_text, created_at) =
-            row.ok_or_else(|| StoreError::not_found("附件"))?;
+        let (
+            id,
+            file_name,
+            media_type,
+            size_bytes,
+            sha256,
+            content,
+            has_text,
+            text_note,
+            created_at,
+        ) = row.ok_or_else(|| StoreError::not_found("附件"))?;
         Ok((
             PublicationAttachment {
                 id,
@@ -1453,6 +1645,7 @@ impl Store {
                 size_bytes,
                 sha256,
                 has_text,
+                text_note,
                 created_at,
             },
             content,
@@ -1727,7 +1920,7 @@ impl Store {
         let agencies = self.agencies().await?;
         let mut out = Vec::new();
         for (id, agency, index_number, title) in rows {
-            let findings = self.findings_in(agency, id).await?;
+            let findings = self.findings_in(agency, id, true).await?;
             if findings.is_empty() {
                 continue;
             }

@@ -4,7 +4,7 @@
 //! ledger, tenancy, and bad input leaving nothing behind.
 
 use gongkai_domain::access::{admin_of, approver_of, drafter_of, reviewer_of, staff_view_of};
-use gongkai_domain::catalog::{default_catalog, Category};
+use gongkai_domain::catalog::{default_catalog, CatalogEdit, Category};
 use gongkai_domain::pii::expected_id_check;
 use gongkai_domain::publication::{
     ChannelKind, DocumentType, PublicationDraft, PublicationStatus, Validity,
@@ -438,13 +438,83 @@ async fn publications_review_chain_gate_outbox_and_tenancy() {
             .filter(|c| c.key != "art20-01")
             .collect();
         let e = s.save_catalog(&admin, without).await.unwrap_err();
+        assert_eq!(code_of(&e), "category_in_use", "{e}");
         assert!(e.to_string().contains("art20-01"), "{e}");
+        assert_eq!(s.catalog(gulou).await.unwrap().len(), 19, "nothing stored");
+        let queued_before = s.outbox_last_id().await.unwrap();
         let mut renamed = default_catalog();
-        renamed[0].name = "本机关信息公开指南".into();
+        renamed[4].name = "规章和规范性文件".into();
         s.save_catalog(&admin, renamed).await.unwrap();
+        let catalog = s.catalog(gulou).await.unwrap();
         assert_eq!(
-            s.catalog(gulou).await.unwrap()[0].name,
-            "本机关信息公开指南"
+            catalog.iter().find(|c| c.key == "art20-01").unwrap().name,
+            "规章和规范性文件"
+        );
+        // The repealed (still public) item filed there is re-indexed under its new path.
+        let queued = s.outbox_after(queued_before, 10).await.unwrap();
+        assert!(
+            queued
+                .iter()
+                .any(|o| o.publication_id == p.id && o.kind == OUTBOX_UPSERTED),
+            "{label}: {queued:?}"
+        );
+        let doc = s
+            .published_publication_for_index(p.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(doc.category_path[1], "规章和规范性文件");
+        // The four sub-columns keep their names.
+        let mut bad = default_catalog();
+        bad[0].name = "本机关信息公开指南".into();
+        let e = s.save_catalog(&admin, bad).await.unwrap_err();
+        assert_eq!(code_of(&e), "invalid_input", "{e}");
+        // Step by step, as on the page: add, move, rename, remove; each audited.
+        let t = s
+            .edit_catalog(
+                &admin,
+                CatalogEdit::Add {
+                    parent_key: "art20-07".into(),
+                    key: None,
+                    name: "部门预算".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert!(t.iter().any(|c| c.key == "c001" && c.name == "部门预算"));
+        let e = s
+            .edit_catalog(
+                &admin,
+                CatalogEdit::Remove {
+                    key: "art20-07".into(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("下级栏目"), "{e}");
+        let e = s
+            .edit_catalog(
+                &admin,
+                CatalogEdit::Remove {
+                    key: "art20-01".into(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(code_of(&e), "category_in_use", "{e}");
+        s.edit_catalog(&admin, CatalogEdit::Remove { key: "c001".into() })
+            .await
+            .unwrap();
+        let audit = s.audit_entries(&admin.view(), 5).await.unwrap();
+        assert_eq!(audit[0].action, "catalog.remove", "{label}");
+        assert_eq!(audit[0].object_id, "c001");
+        assert!(audit[0].summary.contains("c001"), "{}", audit[0].summary);
+        assert_eq!(audit[1].action, "catalog.add");
+        assert_eq!(audit[2].action, "catalog.save");
+        assert!(
+            audit[2].summary.contains("规章和规范性文件"),
+            "{}",
+            audit[2].summary
         );
         s.set_index_pattern(&admin, "{机关代码}-{YYYY}-{NNN}")
             .await
@@ -456,6 +526,21 @@ async fn publications_review_chain_gate_outbox_and_tenancy() {
         assert_eq!(r.index_number, "gulou-2025-003");
         let e = s.set_index_pattern(&admin, "{YYYY}").await.unwrap_err();
         assert!(e.to_string().contains("index_pattern"), "{e}");
+        let e = s
+            .set_index_pattern(&admin, "{机构代码}-{YYYY}-{序号}-{NNN}")
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("{序号}"), "{e}");
+        assert_eq!(
+            s.index_pattern(gulou).await.unwrap().as_str(),
+            "{机关代码}-{YYYY}-{NNN}",
+            "nothing stored"
+        );
+        let preview = s
+            .index_number_preview(&admin.view(), &s.index_pattern(gulou).await.unwrap(), 2025)
+            .await
+            .unwrap();
+        assert_eq!(preview, "gulou-2025-004");
 
         // The console re-scan lists the published item with the attachment finding.
         let scanned = s
@@ -513,16 +598,12 @@ async fn publications_survive_the_copy_to_postgres() {
         .create_publication(&drafter, draft("复制测试", Some("鼓政发〔2025〕9号")))
         .await
         .unwrap();
-    let bytes: Vec<u8> = "通知正文\u{0}二进制".as_bytes().to_vec();
+    let bytes = gongkai_testkit::pdf::pdf_with_lines(&["copy test"]);
     let att = s
-        .add_attachment(
-            &drafter,
-            p.id,
-            "a.pdf",
-            &[b"%PDF-1.7\n".as_slice(), &bytes].concat(),
-        )
+        .add_attachment(&drafter, p.id, "a.pdf", &bytes)
         .await
         .unwrap();
+    assert!(att.has_text);
     s.submit_publication(&drafter, p.id).await.unwrap();
     s.review_publication(
         &reviewer,
@@ -543,7 +624,7 @@ async fn publications_survive_the_copy_to_postgres() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(copied, [b"%PDF-1.7\n".as_slice(), &bytes].concat());
+    assert_eq!(copied, bytes);
     assert_eq!(pg.store.outbox_after(0, 10).await.unwrap().len(), 1);
     let doc = pg
         .store
@@ -552,4 +633,123 @@ async fn publications_survive_the_copy_to_postgres() {
         .unwrap()
         .unwrap();
     assert_eq!(doc.document_number.as_deref(), Some("鼓政发〔2025〕9号"));
+}
+
+/// A PDF's text layer goes through the PII gate, search and `gongkai scan`
+/// (also for PDFs stored before the platform read them); a scan without a
+/// text layer is taken with a note for the reviewer; a damaged one is refused.
+#[tokio::test]
+async fn pdf_attachments_feed_the_pii_gate() {
+    for db in every_backend().await {
+        let s = &db.store;
+        let label = db.label;
+        let seeded = seed(s).await;
+        let tree = s.agency_tree().await.unwrap();
+        let gulou = seeded.gulou.id;
+        let drafter = drafter_of(
+            &principal(s, &seeded, "gulou", Role::Drafter).await,
+            &tree,
+            gulou,
+        )
+        .unwrap();
+        let reviewer = reviewer_of(
+            &principal(s, &seeded, "gulou", Role::Reviewer).await,
+            &tree,
+            gulou,
+        )
+        .unwrap();
+        let approver = approver_of(
+            &principal(s, &seeded, "gulou", Role::Approver).await,
+            &tree,
+            gulou,
+        )
+        .unwrap();
+        let p = s
+            .create_publication(&drafter, draft("名单公示", None))
+            .await
+            .unwrap();
+        let pdf =
+            gongkai_testkit::pdf::pdf_with_lines(&["Zhang San", &format!("ID {}", id_number())]);
+        let att = s
+            .add_attachment(&drafter, p.id, "名单.pdf", &pdf)
+            .await
+            .unwrap();
+        assert!(att.has_text, "{label}");
+        assert_eq!(att.text_note, None);
+        let scan = s
+            .add_attachment(
+                &drafter,
+                p.id,
+                "扫描件.pdf",
+                &gongkai_testkit::pdf::pdf_with_lines(&[]),
+            )
+            .await
+            .unwrap();
+        assert!(!scan.has_text);
+        assert!(
+            scan.text_note.as_deref().unwrap_or("").contains("无文字层"),
+            "{scan:?}"
+        );
+        let e = s
+            .add_attachment(&drafter, p.id, "坏.pdf", b"%PDF-1.7\n1 0 obj <<")
+            .await
+            .unwrap_err();
+        assert_eq!(code_of(&e), "invalid_attachment", "{e}");
+        assert!(e.to_string().contains("PDF"), "{e}");
+
+        let findings = s.publication_findings(&drafter.view(), p.id).await.unwrap();
+        assert_eq!(findings.len(), 1, "{label}: {findings:?}");
+        let f = findings[0].describe();
+        assert!(f.starts_with("附件“名单.pdf”"), "{f}");
+        assert!(f.contains("3708**********"), "{f}");
+        // The staff view carries the note.
+        let staff = s.publication(&drafter.view(), p.id).await.unwrap();
+        assert!(staff.attachments.iter().any(|a| a.text_note.is_some()));
+
+        s.submit_publication(&drafter, p.id).await.unwrap();
+        let e = s
+            .review_publication(
+                &reviewer,
+                p.id,
+                ReviewDecision::Pass {
+                    override_reason: None,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(code_of(&e), "unresolved_pii", "{e}");
+        s.review_publication(
+            &reviewer,
+            p.id,
+            ReviewDecision::Pass {
+                override_reason: Some("公示名单依法须公开，已征得本人同意".into()),
+            },
+        )
+        .await
+        .unwrap();
+        let calendar = s.calendar().await.unwrap();
+        s.approve_publication(&approver, &calendar, p.id)
+            .await
+            .unwrap();
+        let doc = s
+            .published_publication_for_index(p.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(doc.attachment_text.contains("Zhang San"), "{label}");
+
+        // A PDF stored before PDFs were read (no text): the console re-scan
+        // reads its text layer now.
+        s.execute_raw_for_tests("UPDATE publication_attachments SET text_content = NULL")
+            .await
+            .unwrap();
+        let scanned = s
+            .scan_published(&ConsoleOperator::local(), None)
+            .await
+            .unwrap();
+        assert_eq!(scanned.len(), 1, "{label}");
+        assert!(scanned[0].findings[0]
+            .describe()
+            .starts_with("附件“名单.pdf”"));
+    }
 }

@@ -3,6 +3,7 @@
 
 mod agencies;
 mod applications;
+pub mod catalog;
 mod json;
 mod oversight;
 pub mod public;
@@ -91,6 +92,11 @@ pub fn router() -> OpenApiRouter<AppState> {
                 )),
         )
         .routes(routes!(search::search_get))
+        .routes(routes!(catalog::catalog_get, catalog::catalog_put))
+        .routes(routes!(
+            catalog::index_pattern_get,
+            catalog::index_pattern_put
+        ))
 }
 
 /// The OpenAPI document, built once.

@@ -3,6 +3,7 @@
 mod application_detail;
 pub mod applications_queue;
 mod apply;
+mod catalog_admin;
 pub(crate) mod dashboard;
 mod intake_staff;
 mod kiosk;
@@ -245,6 +246,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/agencies/{agency}/publications/{id}/attachments/{attachment}/delete",
             post(publications_staff::publication_detach_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/catalog",
+            get(catalog_admin::catalog_admin_get).post(catalog_admin::catalog_admin_post),
+        )
+        .route(
+            "/admin/agencies/{agency}/index-pattern",
+            post(catalog_admin::index_pattern_post),
         )
         .route(
             "/admin/agencies/{agency}/xxgk",
