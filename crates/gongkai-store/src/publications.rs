@@ -804,11 +804,15 @@ impl Store {
         let mut tx = self.begin().await?;
         Self::check_unique_number(&mut tx, agency_id, meta.document_number.as_deref(), 0).await?;
         // The serial: next of the year, skipping numbers already used (a
-        // changed pattern may collide with older ones).
+        // changed pattern may collide with older ones). The counter row is
+        // created or locked first (a no-op upsert), so concurrent drafts of
+        // one agency and year wait for each other instead of taking the
+        // same serial (on PostgreSQL; SQLite transactions are serial).
         let mut serial: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
-            "SELECT last_serial FROM index_counters WHERE agency_id = $1 AND year = $2")
-            .bind(agency_id).bind(i64::from(year)).fetch_optional(c).await)?
-        .unwrap_or(0);
+            "INSERT INTO index_counters (agency_id, year, last_serial) VALUES ($1, $2, 0)
+             ON CONFLICT (agency_id, year) DO UPDATE SET last_serial = index_counters.last_serial
+             RETURNING last_serial")
+            .bind(agency_id).bind(i64::from(year)).fetch_one(c).await)?;
         let index_number = loop {
             serial += 1;
             let candidate = pattern.format(

@@ -753,3 +753,52 @@ async fn pdf_attachments_feed_the_pii_gate() {
             .starts_with("附件“名单.pdf”"));
     }
 }
+
+/// Concurrent drafts of one agency and year each get their own 索引号
+/// (regression: on PostgreSQL two transactions read the same counter and the
+/// second insert failed on the unique index with a 500; found by the SIGKILL
+/// durability test).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_drafts_get_distinct_index_numbers() {
+    for db in every_backend().await {
+        let s = &db.store;
+        let label = db.label;
+        let seeded = seed(s).await;
+        let tree = s.agency_tree().await.unwrap();
+        let gulou = seeded.gulou.id;
+        let drafter = drafter_of(
+            &principal(s, &seeded, "gulou", Role::Drafter).await,
+            &tree,
+            gulou,
+        )
+        .unwrap();
+        let before = entries(s).await;
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let (s, drafter) = (s.clone(), drafter.clone());
+                tokio::spawn(async move {
+                    s.create_publication(&drafter, draft(&format!("并发草稿{i}"), None))
+                        .await
+                })
+            })
+            .collect();
+        let mut numbers = std::collections::BTreeSet::new();
+        for t in tasks {
+            let p = t
+                .await
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{label}: concurrent draft refused: {e}"));
+            assert!(
+                numbers.insert(p.index_number.clone()),
+                "{label}: {}",
+                p.index_number
+            );
+        }
+        assert_eq!(numbers.len(), 8, "{label}");
+        assert_eq!(
+            entries(s).await,
+            before + 8,
+            "{label}: one audit entry each"
+        );
+    }
+}
