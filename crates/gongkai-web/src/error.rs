@@ -66,6 +66,14 @@ impl AppError {
             "登录失败次数过多，请15分钟后再试",
         )
     }
+    /// A body over the route's limit (413 `too_large`).
+    pub fn too_large() -> Self {
+        AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "提交的内容过大，超过了允许的大小；请精简后重新提交",
+        )
+    }
     pub fn internal() -> Self {
         AppError::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -15,6 +15,9 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(v)) => Ok(ValidForm(v)),
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(PageError(AppError::too_large()))
+            }
             Err(e) => Err(PageError(AppError::bad_request(
                 "invalid_form",
                 format!(

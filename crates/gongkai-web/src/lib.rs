@@ -10,6 +10,8 @@ pub mod csrf;
 mod dates;
 pub mod error;
 pub mod form;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod middleware;
 pub mod pages;
 pub mod search;
@@ -180,17 +182,80 @@ async fn static_css_get() -> impl IntoResponse {
     )
 }
 
+/// How long a client may take to send a request's headers. A slow client
+/// (slowloris) is disconnected after this, so it cannot hold connections open.
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long a request body may stall between two pieces (a slow upload
+/// that keeps sending is not cut; one that stops is).
+pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Serves until `shutdown` resolves; in-flight requests finish first.
+/// HTTP/1.1 with keep-alive; each request's headers must arrive within
+/// [`HEADER_READ_TIMEOUT`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state);
-    axum::serve(
+    serve_with(
         listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        state,
+        shutdown,
+        HEADER_READ_TIMEOUT,
+        BODY_IDLE_TIMEOUT,
     )
-    .with_graceful_shutdown(shutdown)
     .await
+}
+
+/// [`serve`] with other timeouts (tests).
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    header_read_timeout: std::time::Duration,
+    body_idle_timeout: std::time::Duration,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+    let app = router(state).layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+        body_idle_timeout,
+    ));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (io, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(conn) => conn,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, keep serving.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // Small responses go out at once (no Nagle delay).
+        let _ = io.set_nodelay(true);
+        let app = app.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(remote));
+                app.clone().oneshot(req.map(axum::body::Body::new))
+            });
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(io), service));
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }

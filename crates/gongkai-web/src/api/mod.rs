@@ -4,7 +4,7 @@
 mod agencies;
 mod applications;
 pub mod catalog;
-mod json;
+pub(crate) mod json;
 mod oversight;
 pub mod public;
 mod publications;
@@ -107,4 +107,38 @@ pub fn openapi() -> &'static utoipa::openapi::OpenApi {
 
 pub async fn openapi_json_get() -> impl IntoResponse {
     Json(openapi().clone())
+}
+
+/// How many decoders [`fuzz_decode`] chooses from.
+#[doc(hidden)]
+pub(crate) const FUZZ_DECODERS: u8 = 20;
+
+/// One API input decoder per `selector` (see `crate::fuzzing`).
+#[doc(hidden)]
+pub(crate) async fn fuzz_decode(selector: u8, body: &[u8]) -> bool {
+    use crate::fuzzing::{accepted, json, query};
+    match selector % FUZZ_DECODERS {
+        0 => accepted(json::<agencies::AgencyUpdateJson>(body)).await,
+        1 => accepted(json::<agencies::NewAgencyJson>(body)).await,
+        2 => accepted(json::<agencies::NewUserJson>(body)).await,
+        3 => accepted(json::<applications::NewApplicationJson>(body)).await,
+        4 => accepted(json::<applications::NewEventJson>(body)).await,
+        5 => accepted(json::<applications::TransferJson>(body)).await,
+        6 => query::<applications::ListQuery>(body).is_some(),
+        7 => query::<oversight::DashboardQuery>(body).is_some(),
+        8 => accepted(json::<public::ConfirmJson>(body)).await,
+        9 => accepted(json::<public::PublicApplicationJson>(body)).await,
+        10 => accepted(json::<public::RejectJson>(body)).await,
+        11 => accepted(json::<publications::ChannelInJson>(body)).await,
+        12 => publications::fuzz_input(body).await,
+        13 => accepted(json::<publications::ReasonInJson>(body)).await,
+        14 => accepted(json::<publications::RepealInJson>(body)).await,
+        15 => accepted(json::<publications::ReviewInJson>(body)).await,
+        16 => query::<publications::StaffListQuery>(body).is_some(),
+        17 => query::<publications::UploadQuery>(body).is_some(),
+        18 => accepted(json::<publications::ApproveInJson>(body)).await,
+        _ => query::<crate::search::SearchParams>(body)
+            .map(|p| p.to_query().is_ok())
+            .unwrap_or(false),
+    }
 }

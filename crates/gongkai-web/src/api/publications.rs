@@ -12,6 +12,7 @@ use crate::dates::{date_text, parse_date};
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::AppState;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -721,8 +722,18 @@ pub async fn publication_approve_post(
     State(state): State<AppState>,
     p: ApiPrincipal,
     Path(id): Path<String>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PublicationJson>, ApiError> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::too_large()
+        } else {
+            AppError::bad_request(
+                "invalid_json",
+                format!("请求内容无法读取：{}", e.body_text()),
+            )
+        }
+    })?;
     let (id, agency, tree) = agency_of_publication(&state, &id).await?;
     let cap = approver_of(&p.0, &tree, agency.id).ok_or_else(|| refused(&p.0, &tree, &agency))?;
     let body: ApproveInJson = if body.iter().all(u8::is_ascii_whitespace) {
@@ -859,8 +870,25 @@ pub async fn publication_attachments_post(
     p: ApiPrincipal,
     Path(id): Path<String>,
     Query(q): Query<UploadQuery>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<AttachmentJson>), ApiError> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "attachment_too_large",
+                format!(
+                    "【附件】文件过大：每个附件不超过 {} MB",
+                    gongkai_domain::publication::MAX_ATTACHMENT_BYTES / (1024 * 1024)
+                ),
+            )
+        } else {
+            AppError::bad_request(
+                "invalid_attachment",
+                format!("【附件】上传内容无法读取：{}", e.body_text()),
+            )
+        }
+    })?;
     let (id, agency, tree) = agency_of_publication(&state, &id).await?;
     let cap = drafter_of(&p.0, &tree, agency.id).ok_or_else(|| refused(&p.0, &tree, &agency))?;
     let info = state
@@ -868,4 +896,14 @@ pub async fn publication_attachments_post(
         .add_attachment(&cap, id, &q.file_name, &body)
         .await?;
     Ok((StatusCode::CREATED, Json(attachment_json(&info))))
+}
+
+/// The fuzz target's path through the publication JSON body: decoding and
+/// the draft checks that need no database.
+#[doc(hidden)]
+pub(super) async fn fuzz_input(body: &[u8]) -> bool {
+    match crate::fuzzing::json::<PublicationInJson>(body).await {
+        Some(p) => draft_of(p).is_ok(),
+        None => false,
+    }
 }

@@ -451,3 +451,23 @@ pub async fn apply_post(
     let cookie = cookies::clear(PRE_CSRF_COOKIE, state.config().secure_cookies);
     Ok((StatusCode::OK, [(header::SET_COOKIE, cookie)], page).into_response())
 }
+
+/// The fuzz target's path through this handler's input: the multipart
+/// reader, then the checks `apply_post` runs before it needs the database.
+#[doc(hidden)]
+pub(super) async fn fuzz_input(body: &[u8]) -> bool {
+    let Some(mp) = crate::fuzzing::multipart(body).await else {
+        return false;
+    };
+    let Ok(p) = read_posted(mp).await else {
+        return false;
+    };
+    let today = time::macros::date!(2026 - 06 - 15);
+    let valid = p.draft.validate(today).is_ok();
+    let files: Vec<(&str, &[u8])> = p
+        .files
+        .iter()
+        .map(|f| (f.file_name.as_str(), f.bytes.as_slice()))
+        .collect();
+    valid && check_attachments(&files).is_ok()
+}

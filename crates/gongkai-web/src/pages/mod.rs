@@ -274,3 +274,58 @@ pub fn router() -> Router<AppState> {
         .route("/kiosk/{agency}", get(kiosk::kiosk_agency_get))
         .route("/kiosk/{agency}/{id}", get(kiosk::kiosk_item_get))
 }
+
+/// How many decoders [`fuzz_decode`] chooses from.
+#[doc(hidden)]
+pub(crate) const FUZZ_DECODERS: u8 = 40;
+
+/// One page input decoder per `selector` (see `crate::fuzzing`).
+#[doc(hidden)]
+pub(crate) async fn fuzz_decode(selector: u8, body: &[u8]) -> bool {
+    use crate::fuzzing::{accepted, form, query};
+    use std::collections::HashMap;
+    match selector % FUZZ_DECODERS {
+        0 => accepted(form::<application_detail::EventForm>(body)).await,
+        1 => accepted(form::<applications_queue::RegisterForm>(body)).await,
+        2 => accepted(form::<intake_staff::ConfirmForm>(body)).await,
+        3 => accepted(form::<intake_staff::RejectForm>(body)).await,
+        4 => accepted(form::<letter_templates::CsrfForm>(body)).await,
+        5 => accepted(form::<letter_templates::SettingsForm>(body)).await,
+        6 => accepted(form::<letter_templates::TemplateForm>(body)).await,
+        7 => accepted(form::<login::LoginForm>(body)).await,
+        8 => accepted(form::<login::LogoutForm>(body)).await,
+        9 => accepted(form::<publications_staff::ActionForm>(body)).await,
+        10 => accepted(form::<HashMap<String, String>>(body)).await,
+        11 => accepted(form::<staff::AgencyForm>(body)).await,
+        12 => accepted(form::<staff::ChildForm>(body)).await,
+        13 => accepted(form::<staff::CsrfForm>(body)).await,
+        14 => accepted(form::<staff::GrantForm>(body)).await,
+        15 => accepted(form::<staff::NewUserForm>(body)).await,
+        16 => accepted(form::<staff::OwnPasswordForm>(body)).await,
+        17 => accepted(form::<staff::PasswordResetForm>(body)).await,
+        18 => accepted(form::<staff::StatusForm>(body)).await,
+        19 => accepted(form::<track::TrackForm>(body)).await,
+        20 => accepted(form::<xxgk::AdminForm>(body)).await,
+        21 => query::<application_detail::NoticeQuery>(body).is_some(),
+        22 => query::<applications_queue::QueueQuery>(body).is_some(),
+        23 => query::<apply::ApplyQuery>(body).is_some(),
+        24 => query::<dashboard::DashboardQuery>(body).is_some(),
+        25 => query::<intake_staff::PendingQuery>(body).is_some(),
+        26 => query::<letter_templates::TemplatesQuery>(body).is_some(),
+        27 => query::<login::LoginQuery>(body).is_some(),
+        28 => query::<publications_staff::ListQuery>(body).is_some(),
+        29 => query::<publications_staff::NoticeQuery>(body).is_some(),
+        30 => publications_staff::fuzz_input(1, body).await,
+        31 => query::<reports::NoticeQuery>(body).is_some(),
+        32 => query::<staff::NoticeQuery>(body).is_some(),
+        33 => query::<xxgk::AdminQuery>(body).is_some(),
+        34 => query::<xxgk::FeedQuery>(body).is_some(),
+        35 => query::<xxgk::ListQuery>(body).is_some(),
+        36 => apply::fuzz_input(body).await,
+        37 => publications_staff::fuzz_input(0, body).await,
+        38 => query::<crate::search::SearchParams>(body)
+            .map(|p| p.to_query().is_ok())
+            .unwrap_or(false),
+        _ => accepted(form::<crate::search::SearchParams>(body)).await,
+    }
+}

@@ -1178,3 +1178,23 @@ pub async fn publication_ledger_xlsx_get(
         bytes,
     ))
 }
+
+/// The fuzz target's path through this module's inputs: the multipart
+/// upload with the draft and attachment checks (`selector` 0), or a year
+/// query (1).
+#[doc(hidden)]
+pub(super) async fn fuzz_input(selector: u8, body: &[u8]) -> bool {
+    if selector == 1 {
+        return crate::fuzzing::query::<YearQuery>(body)
+            .map(|q| parse_year(&q).is_ok())
+            .unwrap_or(false);
+    }
+    let Some(mp) = crate::fuzzing::multipart(body).await else {
+        return false;
+    };
+    let Ok(up) = read_upload(Ok(mp)).await else {
+        return false;
+    };
+    let problems = check_files(&up.files);
+    up.values.draft().is_ok() && problems.is_empty()
+}
