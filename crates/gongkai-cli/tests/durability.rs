@@ -1,8 +1,12 @@
 //! Durability under SIGKILL (issue #8 item 3): the real server is killed
-//! while eight clients keep registering applications and recording events;
-//! after a restart on the same data every write acknowledged to a client is
-//! there, nothing is half-written, and `gongkai audit verify` passes. Runs on
-//! SQLite and PostgreSQL.
+//! while eight clients keep registering applications and recording events
+//! and four more take publications through create → submit → confidentiality
+//! review → approval (three staff, three tokens); after a restart on the same
+//! data every write acknowledged to a client is there, nothing is
+//! half-written (an application always has its `received` event, a
+//! publication's status always matches its review trail: never `published`
+//! without its submit, review and approval rows), and `gongkai audit verify`
+//! passes. Runs on SQLite and PostgreSQL.
 //!
 //! The clients speak plain HTTP/1.1 over `TcpStream` (one request per
 //! connection). A write counts as acknowledged only when its complete 2xx
@@ -23,6 +27,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const CLIENTS: usize = 8;
+const PUBLISHERS: usize = 4;
 const KILLS: usize = 2;
 const AGENCY: &str = "street";
 
@@ -138,6 +143,8 @@ fn dechunk(mut rest: &[u8]) -> Result<Vec<u8>, String> {
 #[derive(Default)]
 struct Acked {
     apps: BTreeMap<i64, (String, String, usize)>,
+    /// Publication id → (title, steps acknowledged: 1 created … 4 approved).
+    pubs: BTreeMap<i64, (String, usize)>,
     /// Complete responses that were not 2xx (a bug in the server or the test).
     refused: Vec<String>,
 }
@@ -214,24 +221,124 @@ fn client(
     }
 }
 
-/// Sustained writes from `CLIENTS` threads, then SIGKILL; returns what was
-/// acknowledged.
-fn write_then_kill(mut server: Server, token: &str, round: usize, label: &str) -> Acked {
+/// The three staff of the publication workflow.
+#[derive(Clone)]
+struct Tokens {
+    handler: String,
+    drafter: String,
+    reviewer: String,
+    approver: String,
+}
+
+/// The review trail of a publication at each step of the workflow.
+const PUB_STEPS: [(&str, &[&str]); 4] = [
+    ("draft", &[]),
+    ("submitted", &["submit"]),
+    ("reviewed", &["submit", "pass_review"]),
+    ("published", &["submit", "pass_review", "approve"]),
+];
+
+fn publisher(
+    base: String,
+    tokens: Tokens,
+    round: usize,
+    me: usize,
+    acked: Arc<Mutex<Acked>>,
+    created: Arc<AtomicUsize>,
+) {
+    let refuse = |what: String| acked.lock().unwrap().refused.push(what);
+    for k in 0.. {
+        let title = format!("耐久性测试公告：第{round}轮 发布者{me} 第{k}件");
+        let body = json!({
+            "title": title,
+            "body": "<p>耐久性测试的正文，没有个人信息。</p>",
+            "document_type": "other",
+            "written_on": "2025-03-03",
+        });
+        let id = match http(
+            &base,
+            "POST",
+            &format!("/api/v1/agencies/{AGENCY}/publications"),
+            &tokens.drafter,
+            Some(&body),
+        ) {
+            Err(_) => return,
+            Ok((201, b)) => {
+                let v: Value = serde_json::from_slice(&b).unwrap_or_default();
+                let Some(id) = v["id"].as_i64() else {
+                    return refuse(format!("publication create: {v}"));
+                };
+                acked.lock().unwrap().pubs.insert(id, (title.clone(), 1));
+                created.fetch_add(1, Ordering::SeqCst);
+                id
+            }
+            Ok((s, b)) => {
+                return refuse(format!(
+                    "publication create: {s} {}",
+                    String::from_utf8_lossy(&b)
+                ));
+            }
+        };
+        let steps = [
+            ("submit", &tokens.drafter, json!({})),
+            ("review", &tokens.reviewer, json!({"decision": "pass"})),
+            ("approve", &tokens.approver, json!({})),
+        ];
+        for (n, (step, token, body)) in steps.iter().enumerate() {
+            match http(
+                &base,
+                "POST",
+                &format!("/api/v1/publications/{id}/{step}"),
+                token,
+                Some(body),
+            ) {
+                Err(_) => return,
+                Ok((200, b)) => {
+                    let v: Value = serde_json::from_slice(&b).unwrap_or_default();
+                    let want = PUB_STEPS[n + 1].0;
+                    if v["id"].as_i64() != Some(id) || v["status"].as_str() != Some(want) {
+                        return refuse(format!("publication {step}: {v}"));
+                    }
+                    if let Some(a) = acked.lock().unwrap().pubs.get_mut(&id) {
+                        a.1 = n + 2;
+                    }
+                }
+                Ok((s, b)) => {
+                    return refuse(format!(
+                        "publication {step}: {s} {}",
+                        String::from_utf8_lossy(&b)
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Sustained writes from `CLIENTS` + `PUBLISHERS` threads, then SIGKILL;
+/// returns what was acknowledged.
+fn write_then_kill(mut server: Server, tokens: &Tokens, round: usize, label: &str) -> Acked {
     let acked = Arc::new(Mutex::new(Acked::default()));
     let created = Arc::new(AtomicUsize::new(0));
-    let threads: Vec<_> = (0..CLIENTS)
+    let published = Arc::new(AtomicUsize::new(0));
+    let mut threads: Vec<_> = (0..CLIENTS)
         .map(|me| {
-            let (base, token) = (server.base.clone(), token.to_string());
+            let (base, token) = (server.base.clone(), tokens.handler.clone());
             let (acked, created) = (acked.clone(), created.clone());
             std::thread::spawn(move || client(base, token, round, me, acked, created))
         })
         .collect();
+    threads.extend((0..PUBLISHERS).map(|me| {
+        let (base, tokens) = (server.base.clone(), tokens.clone());
+        let (acked, published) = (acked.clone(), published.clone());
+        std::thread::spawn(move || publisher(base, tokens, round, me, acked, published))
+    }));
     // At least two seconds of writes and a few dozen acknowledged
-    // applications before the kill, however slow the machine.
+    // applications and publications before the kill, however slow the machine.
     let start = Instant::now();
     loop {
         std::thread::sleep(Duration::from_millis(50));
-        let enough = created.load(Ordering::SeqCst) >= 4 * CLIENTS;
+        let enough = created.load(Ordering::SeqCst) >= 4 * CLIENTS
+            && published.load(Ordering::SeqCst) >= 2 * PUBLISHERS;
         let failed = !acked.lock().unwrap().refused.is_empty();
         if (enough && start.elapsed() >= Duration::from_secs(2))
             || failed
@@ -262,6 +369,11 @@ fn write_then_kill(mut server: Server, token: &str, round: usize, label: &str) -
         acked.apps.len() >= 4 * CLIENTS,
         "{label}: round {round}: only {} applications acknowledged in two minutes",
         acked.apps.len()
+    );
+    assert!(
+        acked.pubs.len() >= 2 * PUBLISHERS,
+        "{label}: round {round}: only {} publications acknowledged in two minutes",
+        acked.pubs.len()
     );
     acked
 }
@@ -323,11 +435,13 @@ fn whole(app: &Value, label: &str) -> (String, String, usize) {
 /// application is whole, and the audit chain verifies.
 fn check(
     server: &Server,
-    token: &str,
+    tokens: &Tokens,
     acked: &BTreeMap<i64, (String, String, usize)>,
+    pubs: &BTreeMap<i64, (String, usize)>,
     db: &gongkai_testkit::TestDb,
     label: &str,
 ) {
+    let token = &tokens.handler;
     let list = get_json(
         &server.base,
         &format!("/api/v1/agencies/{AGENCY}/applications"),
@@ -376,12 +490,92 @@ fn check(
         lost.is_empty(),
         "{label}: acknowledged applications lost: {lost:?}"
     );
+    check_publications(server, tokens, pubs, label);
     let url = db.database_url.as_deref();
     let verify = run(&["audit", "verify"], db.dir.path(), url);
     assert!(
         verify.status.success(),
         "{label}: audit verify after SIGKILL: {}",
         stderr(&verify)
+    );
+}
+
+/// Every acknowledged publication step is there, and every stored
+/// publication's status matches its review trail exactly.
+fn check_publications(
+    server: &Server,
+    tokens: &Tokens,
+    acked: &BTreeMap<i64, (String, usize)>,
+    label: &str,
+) {
+    let token = &tokens.approver;
+    let list = get_json(
+        &server.base,
+        &format!("/api/v1/agencies/{AGENCY}/publications"),
+        token,
+        label,
+    );
+    let listed: BTreeSet<i64> = list
+        .as_array()
+        .unwrap_or_else(|| panic!("{label}: publication list {list}"))
+        .iter()
+        .map(|p| p["id"].as_i64().expect("id"))
+        .collect();
+    let mut titles = BTreeSet::new();
+    let mut by_step = [0usize; 4];
+    for id in &listed {
+        let p = get_json(
+            &server.base,
+            &format!("/api/v1/publications/{id}"),
+            token,
+            label,
+        );
+        let title = p["title"].as_str().unwrap_or_default().to_string();
+        assert!(
+            title.starts_with("耐久性测试公告："),
+            "{label}: unexpected publication {p}"
+        );
+        assert!(
+            titles.insert(title.clone()),
+            "{label}: {title} stored twice"
+        );
+        let status = p["status"].as_str().unwrap_or_default();
+        let step = PUB_STEPS
+            .iter()
+            .position(|(s, _)| *s == status)
+            .unwrap_or_else(|| panic!("{label}: publication {id} in status {status}: {p}"));
+        by_step[step] += 1;
+        let trail: Vec<&str> = p["reviews"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{label}: no review trail: {p}"))
+            .iter()
+            .map(|r| r["action"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            trail, PUB_STEPS[step].1,
+            "{label}: publication {id} half-written: status {status} with review trail {trail:?}"
+        );
+        assert_eq!(
+            p["published_on"].is_string(),
+            status == "published",
+            "{label}: publication {id}: status and publication date disagree: {p}"
+        );
+        if let Some((acked_title, acked_steps)) = acked.get(id) {
+            assert_eq!(&title, acked_title, "{label}: publication {id}");
+            assert!(
+                step + 1 >= *acked_steps,
+                "{label}: publication {id} lost acknowledged steps: status {status}, {acked_steps} steps acknowledged"
+            );
+        }
+    }
+    let lost: Vec<_> = acked.keys().filter(|id| !listed.contains(id)).collect();
+    assert!(
+        lost.is_empty(),
+        "{label}: acknowledged publications lost: {lost:?}"
+    );
+    eprintln!(
+        "{label}: after restart {} publications stored (draft/submitted/reviewed/published: {by_step:?})",
+        listed.len()
     );
 }
 
@@ -406,34 +600,43 @@ async fn acknowledged_writes_survive_sigkill() {
             u,
         );
         assert!(add.status.success(), "{label}: {}", stderr(&add));
-        let tok = run(
-            &["user", "token", "--agency", AGENCY, "--role", "handler"],
-            d,
-            u,
-        );
-        assert!(tok.status.success(), "{label}: {}", stderr(&tok));
-        let token = common::stdout(&tok)
-            .lines()
-            .last()
-            .unwrap_or_default()
-            .trim()
-            .to_string();
+        let token = |role: &str| {
+            let tok = run(&["user", "token", "--agency", AGENCY, "--role", role], d, u);
+            assert!(tok.status.success(), "{label}: {}", stderr(&tok));
+            common::stdout(&tok)
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        };
+        let tokens = Tokens {
+            handler: token("handler"),
+            drafter: token("drafter"),
+            reviewer: token("reviewer"),
+            approver: token("approver"),
+        };
 
         let mut acked = BTreeMap::new();
+        let mut pubs = BTreeMap::new();
         for round in 1..=KILLS {
             let server = serve(d, u, &[]);
-            let got = write_then_kill(server, &token, round, label);
+            let got = write_then_kill(server, &tokens, round, label);
             let events: usize = got.apps.values().map(|a| a.2).sum();
+            let steps: usize = got.pubs.values().map(|p| p.1).sum();
             eprintln!(
-                "{label}: round {round}: {} applications and {events} events acknowledged before SIGKILL",
-                got.apps.len()
+                "{label}: round {round}: {} applications and {events} events, {} publications and {steps} workflow steps acknowledged before SIGKILL",
+                got.apps.len(),
+                got.pubs.len()
             );
             acked.extend(got.apps);
+            pubs.extend(got.pubs);
             let server = serve(d, u, &[]);
             check(
                 &server,
-                &token,
+                &tokens,
                 &acked,
+                &pubs,
                 &db,
                 &format!("{label} round {round}"),
             );
