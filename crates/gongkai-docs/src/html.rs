@@ -86,6 +86,13 @@ const RAW_TEXT: &[&str] = &[
     "script", "style", "textarea", "title", "xmp", "noembed", "noframes",
 ];
 
+/// Whether `text` nests elements deeper than [`MAX_HTML_DEPTH`] (estimated
+/// in one linear pass): such HTML is refused before any HTML parser (the
+/// tree builder is quadratic in depth).
+pub fn html_too_deep(text: &str) -> bool {
+    approx_depth(text) > MAX_HTML_DEPTH
+}
+
 /// An upper estimate of element nesting, in one linear pass, so that hostile
 /// pages are refused before the (depth-quadratic) tree builder sees them.
 fn approx_depth(text: &str) -> usize {

@@ -37,7 +37,7 @@ mod zipx;
 
 pub use docx::{read_docx, write_docx, write_docx_with, DocxOptions};
 pub use error::DocError;
-pub use html::{read_html, write_html};
+pub use html::{html_too_deep, read_html, write_html};
 pub use model::{Block, Cell, Doc, Table};
 pub use pdf::{typst_markup, write_pdf, write_pdf_with, PdfOptions};
 pub use pdftext::{read_pdf_text, PdfText};

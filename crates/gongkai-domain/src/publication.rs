@@ -460,7 +460,17 @@ impl PublicationDraft {
                 format!("正文过长（超过 {} KB）", MAX_BODY_BYTES / 1024),
             ));
         }
-        let body_html = if self.body.len() > MAX_BODY_BYTES {
+        let too_deep = self.body.len() <= MAX_BODY_BYTES && gongkai_docs::html_too_deep(&self.body);
+        if too_deep {
+            errors.push(field_error(
+                "body",
+                format!(
+                    "正文的标签嵌套过深（超过 {} 层），请简化格式后重新提交",
+                    gongkai_docs::limits::MAX_HTML_DEPTH
+                ),
+            ));
+        }
+        let body_html = if self.body.len() > MAX_BODY_BYTES || too_deep {
             String::new()
         } else {
             sanitize_body(&self.body)
@@ -971,6 +981,27 @@ mod tests {
         assert_eq!(m.attribute, DisclosureAttribute::Proactive);
         assert!(m.body_text.contains("现将实施办法印发给你们"));
         assert!(!m.body_was_cleaned);
+    }
+
+    #[test]
+    fn deeply_nested_bodies_are_refused_before_parsing() {
+        let depth = 50_000;
+        let mut d = draft();
+        d.body = format!("{}深{}", "<div>".repeat(depth), "</div>".repeat(depth));
+        let start = std::time::Instant::now();
+        let errors = d.validate(TODAY, "x").unwrap_err();
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "body");
+        assert!(
+            errors[0].message.contains("嵌套过深"),
+            "{}",
+            errors[0].message
+        );
+        // Ordinary nesting is fine.
+        let mut d = draft();
+        d.body = format!("{}浅{}", "<div>".repeat(50), "</div>".repeat(50));
+        assert!(d.validate(TODAY, "x").is_ok());
     }
 
     #[test]
