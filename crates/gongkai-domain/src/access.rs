@@ -330,10 +330,54 @@ impl ReportReviewer {
     }
 }
 
+/// May import the annual reports of agencies that are not on the platform
+/// into an agency's roll-up, and delete such imports (issue 7 §5):
+/// supervisors (政务公开监督) and admins of the agency or of an agency above
+/// it. Members with other roles only read the roll-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollupImporter {
+    agency_id: AgencyId,
+    actor: Actor,
+}
+
+capability_accessors!(RollupImporter);
+
+/// Roll-up importer over `agency` (see [`RollupImporter`]).
+pub fn rollup_importer_of(
+    p: &Principal,
+    tree: &AgencyTree,
+    agency: AgencyId,
+) -> Option<RollupImporter> {
+    if !tree.contains(agency) {
+        return None;
+    }
+    (p.has_role_over(tree, agency, Role::Supervisor) || p.has_role_over(tree, agency, Role::Admin))
+        .then(|| RollupImporter {
+            agency_id: agency,
+            actor: p.actor(),
+        })
+}
+
+impl RollupImporter {
+    pub fn view(&self) -> AgencyStaffView {
+        AgencyStaffView {
+            agency_id: self.agency_id,
+            actor: self.actor.clone(),
+        }
+    }
+}
+
 impl ConsoleOperator {
     /// The console may keep any agency's report records (imports, demo).
     pub fn records_editor_of(&self, agency: AgencyId) -> RecordsEditor {
         RecordsEditor {
+            agency_id: agency,
+            actor: self.actor.clone(),
+        }
+    }
+    /// And import reports into any agency's roll-up.
+    pub fn rollup_importer_of(&self, agency: AgencyId) -> RollupImporter {
+        RollupImporter {
             agency_id: agency,
             actor: self.actor.clone(),
         }
@@ -595,6 +639,29 @@ mod tests {
         assert!(report_reviewer_of(&person(&[(5, Role::Supervisor)]), &t, 4).is_none());
         // The root is reviewed by its own supervisors.
         assert!(report_reviewer_of(&person(&[(1, Role::Supervisor)]), &t, 1).is_some());
+    }
+
+    #[test]
+    fn rollup_importers_are_supervisors_and_admins_of_it_or_above() {
+        let t = tree();
+        for role in [Role::Supervisor, Role::Admin] {
+            let at = person(&[(3, role)]);
+            assert_eq!(
+                rollup_importer_of(&at, &t, 3).map(|c| c.agency_id()),
+                Some(3),
+                "{role:?}"
+            );
+            assert!(rollup_importer_of(&at, &t, 4).is_some(), "{role:?} below");
+            assert!(rollup_importer_of(&at, &t, 1).is_none(), "{role:?} above");
+        }
+        for role in [Role::Drafter, Role::Reviewer, Role::Handler, Role::Approver] {
+            assert!(
+                rollup_importer_of(&person(&[(3, role)]), &t, 3).is_none(),
+                "{role:?}"
+            );
+        }
+        assert!(rollup_importer_of(&person(&[(4, Role::Supervisor)]), &t, 5).is_none());
+        assert!(rollup_importer_of(&person(&[(3, Role::Supervisor)]), &t, 99).is_none());
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub mod user;
 pub use access::{
     Actor, AgencyAdmin, AgencyHandler, AgencyStaffView, ApplicationReader, ConsoleOperator, Grant,
     Principal, PublicationApprover, PublicationDrafter, PublicationReviewer, RecordsEditor,
-    ReportReviewer, UserId,
+    ReportReviewer, RollupImporter, UserId,
 };
 pub use agency::{AgencyDraft, AgencyId, AgencyKind, AgencyTree, OfficeContact};
 pub use role::Role;

@@ -29,6 +29,7 @@ pub(crate) const COPY_TABLES: &[(&str, bool)] = &[
     ("annual_reports", false),
     ("annual_report_versions", true),
     ("report_unlocks", true),
+    ("imported_reports", true),
     ("letter_settings", false),
     ("letter_templates", false),
     ("letter_serials", false),

@@ -13,6 +13,7 @@ mod bulk;
 mod calendar;
 mod clock;
 mod copy;
+mod imported_reports;
 mod intake;
 mod letters;
 mod oversight;
@@ -38,6 +39,10 @@ pub use backup::restore_sqlite;
 pub use bulk::{BulkAgency, BulkApplication, BulkEvent, BulkPublication, BulkWritten};
 pub use clock::{from_text as parse_timestamp, now, now_text, Timestamp};
 pub use copy::{copied_tables, CopyReport};
+pub use imported_reports::{
+    read_import_file, ImportedReport, NewReportImport, MAX_IMPORT_CODE_CHARS,
+    MAX_IMPORT_NAME_CHARS, MAX_REPORT_IMPORT_BYTES,
+};
 pub use intake::{
     public_actor, AttachmentFile, AttachmentInfo, NewAttachment, NewSubmission, PendingSubmission,
     SubmissionReceipt, SubmissionState, TrackedSubmission, MAX_REJECT_REASON_CHARS,

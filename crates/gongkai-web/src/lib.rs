@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod charts;
 pub mod cookies;
 pub mod csrf;
 mod dates;

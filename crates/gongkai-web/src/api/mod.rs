@@ -9,6 +9,7 @@ mod oversight;
 pub mod public;
 mod publications;
 pub mod reports;
+mod rollup;
 mod search;
 
 use crate::AppState;
@@ -91,6 +92,15 @@ pub fn router() -> OpenApiRouter<AppState> {
                     publications::MAX_UPLOAD_BYTES,
                 )),
         )
+        .routes(routes!(rollup::report_imports_get))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(rollup::report_imports_post))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::pages::rollup::IMPORT_BODY_LIMIT,
+                )),
+        )
+        .routes(routes!(rollup::report_import_delete))
         .routes(routes!(search::search_get))
         .routes(routes!(catalog::catalog_get, catalog::catalog_put))
         .routes(routes!(

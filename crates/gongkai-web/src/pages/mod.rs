@@ -12,7 +12,7 @@ mod login;
 mod portal;
 mod publications_staff;
 pub mod reports;
-mod rollup;
+pub(crate) mod rollup;
 mod search;
 mod staff;
 mod track;
@@ -133,6 +133,16 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/agencies/{agency}/reports/{year}/rollup.xlsx",
             get(rollup::rollup_xlsx_get),
+        )
+        .route(
+            "/admin/agencies/{agency}/reports/{year}/rollup/imports",
+            post(rollup::import_post).layer(axum::extract::DefaultBodyLimit::max(
+                rollup::IMPORT_BODY_LIMIT,
+            )),
+        )
+        .route(
+            "/admin/agencies/{agency}/reports/{year}/rollup/imports/{id}/delete",
+            post(rollup::import_delete_post),
         )
         .route(
             "/admin/agencies/{agency}/reports/{year}/import",
