@@ -172,6 +172,7 @@ pub fn parse_event(spec: &str, default_approver: Option<&str>) -> Result<Applica
         EventKindName::FeeExpired => no_extra(EventKind::FeeExpired)?,
         EventKindName::Answered => no_extra(EventKind::Answered)?,
         EventKindName::Withdrawn => no_extra(EventKind::Withdrawn)?,
+        EventKindName::Reopened => no_extra(EventKind::Reopened)?,
     };
     Ok(ApplicationEvent::new(on, kind))
 }

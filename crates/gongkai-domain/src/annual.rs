@@ -39,6 +39,7 @@ use time::Date;
 use crate::figures::{
     format_for_year, year_bounds, year_figures, ApplicationFacts, FiguresProblem,
 };
+use crate::publication::ChannelKind;
 
 /// The two kinds of documents table 二 counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -445,27 +446,109 @@ pub fn compute_report(records: &YearRecords<'_>) -> ComputedReport {
 }
 
 /// What the narrative states beyond the tables.
+///
+/// # How 主动公开 is counted (section 一（一）)
+/// An item counts in year Y on each channel it was released on in Y: the
+/// dates of its channel records (政府网站, 政务微信公众号, 其他政务新媒体);
+/// an item published on the platform without any channel record counts as
+/// released on the 政府网站 (the platform is the portal's 政府信息公开专栏)
+/// on its publication date. Withdrawn items do not count. The category
+/// breakdown, with percentages of the total, is of the items on the
+/// 政府网站; other channels are stated by count, as agencies' reports do
+/// ("在门户网站发布信息45条，其中文件类信息18条，占总数的40%……通过政务微信
+/// 公众号公开251条").
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NarrativeFacts {
-    /// Items published proactively in the year, by catalog category (name, count).
+    /// Items released on the 政府网站 in the year, by catalog category (name, count).
     pub published_by_category: Vec<(String, u32)>,
-    /// Items published in the year, by channel (门户网站, 政务微信公众号 …).
+    /// Items released in the year by channel (label, count), 政府网站 included.
     pub published_by_channel: Vec<(String, u32)>,
     /// 信息员 on the roster at year end.
     pub staff: u32,
     /// Training sessions held: (topic, attendances).
     pub trainings: Vec<(String, u32)>,
-    /// 信息处理费 collected from applicants in the year, in 元.
+    /// 信息处理费 collected from applicants in the year, in 元
+    /// ([`crate::fees::collected_in_year`]).
     pub processing_fees_yuan: i64,
     /// NPC deputies' suggestions and CPPCC proposals handled (received, results published).
     pub proposals: Option<(u32, u32)>,
 }
 
+/// What the 主动公开 counts need of one public item (published or repealed).
+#[derive(Debug, Clone, Copy)]
+pub struct PublishedItem<'a> {
+    /// The catalog category's name (`None`: 未分类).
+    pub category: Option<&'a str>,
+    /// 发布日期 on the platform.
+    pub published_on: Option<Date>,
+    /// Its channel records.
+    pub releases: &'a [(ChannelKind, Date)],
+}
+
+/// The narrative's 主动公开 counts of `year` (see [`NarrativeFacts`]): the
+/// 政府网站 items by category (most first, then by name) and every channel's
+/// count, in the order of [`ChannelKind::ALL`], channels without items left out.
+pub fn published_counts(
+    items: &[PublishedItem<'_>],
+    year: i32,
+) -> (Vec<(String, u32)>, Vec<(String, u32)>) {
+    let in_year = |d: Date| d.year() == year;
+    let mut by_category: Vec<(String, u32)> = Vec::new();
+    let mut by_channel: Vec<(ChannelKind, u32)> =
+        ChannelKind::ALL.iter().map(|k| (*k, 0)).collect();
+    for item in items {
+        let mut on_portal = false;
+        if item.releases.is_empty() {
+            on_portal = item.published_on.is_some_and(in_year);
+        }
+        for (kind, on) in item.releases {
+            if in_year(*on) {
+                if *kind == ChannelKind::Portal {
+                    on_portal = true;
+                } else if let Some((_, n)) = by_channel.iter_mut().find(|(k, _)| k == kind) {
+                    *n += 1;
+                }
+            }
+        }
+        if on_portal {
+            if let Some((_, n)) = by_channel
+                .iter_mut()
+                .find(|(k, _)| *k == ChannelKind::Portal)
+            {
+                *n += 1;
+            }
+            let name = item.category.unwrap_or("未分类");
+            match by_category.iter_mut().find(|(c, _)| c == name) {
+                Some((_, n)) => *n += 1,
+                None => by_category.push((name.to_string(), 1)),
+            }
+        }
+    }
+    by_category.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let by_channel = by_channel
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| (k.label_zh().to_string(), n))
+        .collect();
+    (by_category, by_channel)
+}
+
+/// A percentage with at most one decimal: `40`, `48.9`.
 fn percent(part: u32, total: u32) -> String {
     if total == 0 {
         return "0".to_string();
     }
-    format!("{:.1}", f64::from(part) * 100.0 / f64::from(total))
+    let text = format!("{:.1}", f64::from(part) * 100.0 / f64::from(total));
+    text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
+}
+
+/// How a category is named in the text: "文件类" → "文件类信息".
+fn category_phrase(name: &str) -> String {
+    if name.ends_with('类') {
+        format!("{name}信息")
+    } else {
+        name.to_string()
+    }
 }
 
 /// Draft the six narrative sections from the computed tables and facts.
@@ -474,17 +557,24 @@ fn percent(part: u32, total: u32) -> String {
 pub fn draft_narrative(report: &AnnualReport, facts: &NarrativeFacts) -> Narrative {
     let year = report.year.map(|y| y.to_string()).unwrap_or_default();
     let agency = report.agency.clone().unwrap_or_default();
-    let total_published: u32 = facts.published_by_category.iter().map(|(_, n)| n).sum();
+    let portal_total: u32 = facts.published_by_category.iter().map(|(_, n)| n).sum();
+    let portal = ChannelKind::Portal.label_zh();
     let mut one = String::new();
     // 主动公开
     one.push_str(&format!(
-        "（一）主动公开\n{year}年，{agency}通过各渠道主动公开政府信息共{total_published}条"
+        "（一）主动公开\n{year}年，{agency}在{portal}主动公开政府信息{portal_total}条"
     ));
     let listed: Vec<String> = facts
         .published_by_category
         .iter()
         .filter(|(_, n)| *n > 0)
-        .map(|(name, n)| format!("{name}{n}条，占总数的{}%", percent(*n, total_published)))
+        .map(|(name, n)| {
+            format!(
+                "{}{n}条，占总数的{}%",
+                category_phrase(name),
+                percent(*n, portal_total)
+            )
+        })
         .collect();
     if listed.is_empty() {
         one.push_str("。\n");
@@ -494,11 +584,11 @@ pub fn draft_narrative(report: &AnnualReport, facts: &NarrativeFacts) -> Narrati
     let channels: Vec<String> = facts
         .published_by_channel
         .iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(name, n)| format!("{name}发布{n}条"))
+        .filter(|(name, n)| *n > 0 && name != portal)
+        .map(|(name, n)| format!("通过{name}公开信息{n}条"))
         .collect();
     if !channels.is_empty() {
-        one.push_str(&format!("按发布渠道统计：{}。\n", channels.join("，")));
+        one.push_str(&format!("{}。\n", channels.join("，")));
     }
     // 依申请公开
     let row_total = |id: &str| report.application_row(id).map(|r| r[6]).unwrap_or(0);
@@ -754,8 +844,8 @@ mod tests {
             },
         );
         let text = &computed.report.narrative.sections[0];
-        assert!(text.contains("共40条"), "{text}");
-        assert!(text.contains("工作动态30条，占总数的75.0%"), "{text}");
+        assert!(text.contains("主动公开政府信息40条"), "{text}");
+        assert!(text.contains("工作动态30条，占总数的75%"), "{text}");
         assert!(text.contains("结转下年度继续办理1件"), "{text}");
         assert!(check(&computed.report, None)
             .iter()

@@ -190,6 +190,11 @@ pub enum EventKind {
     Answered,
     /// The applicant withdrew the application.
     Withdrawn,
+    /// A reconsideration or court decision corrected (结果纠正) the answer:
+    /// the application is open again for a fresh answer, with a new
+    /// 20-working-day period counted from the day after the decision. Only
+    /// recorded by the store with the case's result, never by hand.
+    Reopened,
 }
 
 /// The kinds of event by name only (for parsers and forms).
@@ -208,10 +213,11 @@ pub enum EventKindName {
     FeeExpired,
     Answered,
     Withdrawn,
+    Reopened,
 }
 
 impl EventKindName {
-    pub const ALL: [EventKindName; 12] = [
+    pub const ALL: [EventKindName; 13] = [
         EventKindName::Received,
         EventKindName::CorrectionRequested,
         EventKindName::CorrectionReceived,
@@ -224,6 +230,7 @@ impl EventKindName {
         EventKindName::FeeExpired,
         EventKindName::Answered,
         EventKindName::Withdrawn,
+        EventKindName::Reopened,
     ];
 
     /// The serialised name, e.g. `correction_requested`.
@@ -241,6 +248,7 @@ impl EventKindName {
             EventKindName::FeeExpired => "fee_expired",
             EventKindName::Answered => "answered",
             EventKindName::Withdrawn => "withdrawn",
+            EventKindName::Reopened => "reopened",
         }
     }
 
@@ -258,6 +266,7 @@ impl EventKindName {
             EventKindName::FeeExpired => "逾期未缴费",
             EventKindName::Answered => "答复",
             EventKindName::Withdrawn => "撤回申请",
+            EventKindName::Reopened => "纠正后重新办理",
         }
     }
 }
@@ -296,6 +305,7 @@ impl EventKind {
             EventKind::FeeExpired => EventKindName::FeeExpired,
             EventKind::Answered => EventKindName::Answered,
             EventKind::Withdrawn => EventKindName::Withdrawn,
+            EventKind::Reopened => EventKindName::Reopened,
         }
     }
 
@@ -482,6 +492,9 @@ pub enum ClockError {
         on: Date,
     },
 
+    #[error("{on} 登记了纠正后重新办理，但申请尚未答复或已由申请人撤回，没有可重新办理的决定")]
+    ReopenWithoutEnd { on: Date },
+
     #[error("未知的事件类型“{0}”，可用：received、correction_requested、correction_received、correction_expired、consultation_started、consultation_ended、extension_approved、fee_notice、fee_paid、fee_expired、answered、withdrawn")]
     UnknownEventKind(String),
 
@@ -539,6 +552,10 @@ struct End {
 #[derive(Debug, Clone)]
 struct Timeline {
     received_on: Date,
+    /// Earlier rounds closed and reopened by a 结果纠正: (how and when it
+    /// ended, the day it was reopened). The last reopening starts the
+    /// current round.
+    reopenings: Vec<(End, Date)>,
     channel: Channel,
     correction: Option<Correction>,
     tollings: Vec<Tolling>,
@@ -566,6 +583,7 @@ impl Timeline {
 
         let mut timeline = Timeline {
             received_on,
+            reopenings: Vec::new(),
             channel,
             correction: None,
             tollings: Vec::new(),
@@ -594,6 +612,20 @@ impl Timeline {
                     received_on: self.received_on,
                 }
             });
+        }
+        if event.kind == EventKind::Reopened {
+            // A 结果纠正 sets the decision aside: a fresh round with a new
+            // period, its own 补正, consultations and extension.
+            let end = match self.end {
+                Some(end) if end.kind != EventKindName::Withdrawn => end,
+                _ => return Err(ClockError::ReopenWithoutEnd { on }),
+            };
+            self.reopenings.push((end, on));
+            self.end = None;
+            self.correction = None;
+            self.tollings.clear();
+            self.extensions.clear();
+            return Ok(());
         }
         if let Some(end) = self.end {
             return Err(ClockError::EventAfterEnd {
@@ -715,6 +747,7 @@ impl Timeline {
             EventKind::Answered | EventKind::Withdrawn => {
                 self.end = Some(End { on, kind: name });
             }
+            EventKind::Reopened => {}
         }
         Ok(())
     }
@@ -731,13 +764,18 @@ impl Timeline {
 
     /// 条例 Art. 30: once the corrected application is received, the answer
     /// period starts again from that day.
+    ///
+    /// After a 结果纠正 the period counts from the day of the decision.
     fn counting_from(&self) -> Date {
         match self.correction {
             Some(Correction {
                 state: CorrectionState::Received(on),
                 ..
             }) => on,
-            _ => self.received_on,
+            _ => self
+                .reopenings
+                .last()
+                .map_or(self.received_on, |(_, reopened_on)| *reopened_on),
         }
     }
 
@@ -820,6 +858,13 @@ pub fn compute_clock(
     } else {
         format!("{received_on} {}，次日起算", timeline.channel.receipt_zh())
     });
+    for (ended, reopened_on) in &timeline.reopenings {
+        explanation.push(format!(
+            "{} {}；{reopened_on} 经行政复议或诉讼结果纠正，重新办理，次日起重新计算20个工作日",
+            ended.on,
+            ended.kind.label_zh()
+        ));
+    }
 
     if let Some(correction) = timeline.correction {
         // 条例 Art. 30: the notice must go out within 7 working days of receipt.
@@ -1210,9 +1255,15 @@ pub enum Recomputed<Id> {
     Failed { id: Id, error: ClockError },
 }
 
-/// Whether the events leave the application open (nothing has closed it).
+/// Whether the events leave the application open: nothing has closed it,
+/// or every close was followed by a reopening (结果纠正).
 pub fn is_open(events: &[ApplicationEvent]) -> bool {
-    !events.iter().any(|event| event.kind.is_final())
+    let closes = events.iter().filter(|e| e.kind.is_final()).count();
+    let reopenings = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Reopened)
+        .count();
+    closes <= reopenings
 }
 
 /// Recomputes every open application against `calendar` and returns those
@@ -1282,6 +1333,51 @@ mod tests {
         );
         assert_eq!(result.status, Status::OnTime);
         assert_eq!(result.remaining_working_days, Some(16));
+    }
+
+    /// 结果纠正 reopens an answered application: a fresh 20-working-day
+    /// period from the day after the decision, its own 补正 allowed, and
+    /// the second answer closes it again.
+    #[test]
+    fn a_correction_reopens_with_a_new_period() {
+        let answered = [
+            received(date!(2024 - 09 - 02)),
+            event(date!(2024 - 09 - 20), EventKind::Answered),
+        ];
+        assert!(!is_open(&answered));
+        let mut events = answered.to_vec();
+        events.push(event(date!(2024 - 11 - 04), EventKind::Reopened));
+        assert!(is_open(&events));
+        let reopened = clock(&events, date!(2024 - 11 - 05)).unwrap();
+        assert_eq!(reopened.counting_from, date!(2024 - 11 - 04));
+        assert_eq!(reopened.due_on, Some(date!(2024 - 12 - 02)));
+        assert_eq!(reopened.status, Status::OnTime);
+        assert!(
+            reopened.explanation.iter().any(|l| l.contains("结果纠正")),
+            "{:?}",
+            reopened.explanation
+        );
+        events.push(event(date!(2024 - 11 - 06), EventKind::CorrectionRequested));
+        events.push(event(date!(2024 - 11 - 08), EventKind::CorrectionReceived));
+        events.push(event(date!(2024 - 11 - 20), EventKind::Answered));
+        let again = clock(&events, date!(2024 - 12 - 01)).unwrap();
+        assert_eq!(again.status, Status::AnsweredOnTime);
+        assert!(!is_open(&events));
+        // Nothing to reopen: still open, or withdrawn.
+        let open = [
+            received(date!(2024 - 09 - 02)),
+            event(date!(2024 - 09 - 10), EventKind::Reopened),
+        ];
+        assert!(matches!(
+            clock(&open, date!(2024 - 09 - 11)),
+            Err(ClockError::ReopenWithoutEnd { .. })
+        ));
+        let withdrawn = [
+            received(date!(2024 - 09 - 02)),
+            event(date!(2024 - 09 - 03), EventKind::Withdrawn),
+            event(date!(2024 - 09 - 10), EventKind::Reopened),
+        ];
+        assert!(clock(&withdrawn, date!(2024 - 09 - 11)).is_err());
     }
 
     #[test]

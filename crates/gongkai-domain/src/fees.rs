@@ -211,6 +211,37 @@ fn assessment(method: FeeMethod, quantity: u64, lines: Vec<FeeLine>) -> FeeAsses
     }
 }
 
+/// One step of an application's fee record, in the order recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeeStep {
+    /// A 收费通知 for this amount (元) went out.
+    Notice { amount_yuan: u64 },
+    /// The applicant paid the pending notice on this date.
+    Paid { on: time::Date },
+}
+
+/// 信息处理费 collected in `year` (元) from one application's fee steps: the
+/// amount of each notice whose payment is dated in the year (annual report
+/// section 六, 国办函〔2020〕109号). A payment without a pending notice
+/// collects nothing; an unpaid notice (expired or still pending) neither.
+pub fn collected_in_year(steps: impl IntoIterator<Item = FeeStep>, year: i32) -> u64 {
+    let mut pending: Option<u64> = None;
+    let mut total: u64 = 0;
+    for step in steps {
+        match step {
+            FeeStep::Notice { amount_yuan } => pending = Some(amount_yuan),
+            FeeStep::Paid { on } => {
+                if let Some(amount) = pending.take() {
+                    if on.year() == year {
+                        total = total.saturating_add(amount);
+                    }
+                }
+            }
+        }
+    }
+    total
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,5 +342,27 @@ mod tests {
         );
         assert!(assess_per_application(MAX_APPLICATIONS_PER_MONTH).is_ok());
         assert_eq!(assess_per_page(u32::MAX).lines.len(), 4);
+    }
+
+    #[test]
+    fn fees_collected_count_in_the_year_of_payment() {
+        use time::macros::date;
+        let steps = [
+            FeeStep::Notice { amount_yuan: 200 },
+            FeeStep::Paid {
+                on: date!(2025 - 12 - 30),
+            },
+            FeeStep::Notice { amount_yuan: 100 },
+            FeeStep::Paid {
+                on: date!(2026 - 01 - 05),
+            },
+            FeeStep::Paid {
+                on: date!(2026 - 01 - 06),
+            },
+            FeeStep::Notice { amount_yuan: 40 },
+        ];
+        assert_eq!(collected_in_year(steps, 2025), 200);
+        assert_eq!(collected_in_year(steps, 2026), 100);
+        assert_eq!(collected_in_year(steps, 2024), 0);
     }
 }

@@ -19,10 +19,11 @@ use gongkai_domain::applicant::{
     MaskedApplicant,
 };
 use gongkai_domain::clock::{
-    compute_clock, ApplicationEvent, Channel, Clock, ClockSettings, EventKind, EventKindName,
-    Status,
+    compute_clock, is_open, ApplicationEvent, Channel, Clock, ClockSettings, EventKind,
+    EventKindName, Status,
 };
 use gongkai_domain::details::{validate_details, DetailsInput, EventDetails};
+use gongkai_domain::fees::{collected_in_year, FeeStep};
 use gongkai_domain::letters::LetterKind;
 use gongkai_domain::outcome::{Outcome, UnavailableReason};
 use gongkai_domain::{AgencyHandler, AgencyStaffView, ApplicationReader};
@@ -331,6 +332,75 @@ async fn events_in_tx(tx: &mut Tx, application_id: i64) -> Result<Vec<RecordedEv
     rows.into_iter().map(event_row_into).collect()
 }
 
+/// A 结果纠正 on a case about application `application_id` reopens it (in
+/// the caller's transaction): a `reopened` event on `decided_on` in its
+/// history, its status and new due date (20 working days from the day
+/// after the decision, 条例 Art. 33), and an audit entry on the
+/// application. `Ok(None)` when the application is still open (its own
+/// period still runs: nothing to reopen). Refused when it was withdrawn or
+/// the decision predates its end.
+pub(crate) async fn reopen_in_tx(
+    tx: &mut Tx,
+    agency_id: i64,
+    application_id: i64,
+    decided_on: Date,
+    calendar: &Calendar,
+    actor: &gongkai_domain::Actor,
+    reason: &str,
+) -> Result<Option<Date>> {
+    let now = crate::now_text();
+    let touched = on_tx!(tx, c => sqlx::query(
+        "UPDATE applications SET updated_at = $1 WHERE id = $2 AND agency_id = $3")
+        .bind(&now).bind(application_id).bind(agency_id).execute(c).await.map(|r| r.rows_affected()))?;
+    if touched != 1 {
+        return Err(StoreError::not_found("申请"));
+    }
+    let recorded = events_in_tx(tx, application_id).await?;
+    let mut events: Vec<ApplicationEvent> = recorded.iter().map(|e| e.event.clone()).collect();
+    if is_open(&events) {
+        return Ok(None);
+    }
+    let event = ApplicationEvent::new(decided_on, EventKind::Reopened);
+    events.push(event.clone());
+    let clock = compute_clock(&events, calendar, &ClockSettings::default(), today())
+        .map_err(|e| rejected("invalid_event", format!("关联申请无法重新办理：{e}")))?;
+    let seq = recorded.iter().map(|e| e.seq).max().unwrap_or(0) + 1;
+    let payload = serde_json::to_string(&Payload {
+        event,
+        outcome: None,
+        reason: Some(reason.to_string()),
+        details: None,
+    })
+    .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let on = date_text(decided_on);
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO application_events (application_id, seq, kind, on_date, payload, actor_label, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(application_id).bind(seq).bind(EventKindName::Reopened.name()).bind(&on).bind(&payload)
+        .bind(&actor.label).bind(&now)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    let status = enum_name(&clock.status);
+    let due_on = clock.due_on.map(date_text);
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE applications SET status = $1, due_on = $2 WHERE id = $3")
+        .bind(&status).bind(&due_on).bind(application_id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    append(
+        tx,
+        AuditRecord {
+            actor,
+            agency_id: Some(agency_id),
+            action: "application.reopen",
+            object_kind: "application",
+            object_id: application_id.to_string(),
+            summary: serde_json::json!({
+                "seq": seq, "on": on, "reason": reason, "status": status, "due_on": due_on,
+            }),
+        },
+    )
+    .await?;
+    Ok(clock.due_on)
+}
+
 impl Store {
     async fn events_of(&self, application_id: i64) -> Result<Vec<RecordedEvent>> {
         let rows: Vec<EventRow> = on_pool!(&self.pool, p => sqlx::query_as(
@@ -515,6 +585,9 @@ impl Store {
                 "invalid_event",
                 "收到申请只在登记申请时记录一次，不能作为后续事件登记",
             ));
+        }
+        if kind_name == EventKindName::Reopened {
+            return Err(rejected("invalid_event", "纠正后重新办理在登记复议或诉讼案件的“结果纠正”时自动记录，不能作为申请事件直接登记"));
         }
         let outcome = match (&new.event.kind, new.outcome.as_deref().map(str::trim)) {
             (EventKind::Answered, None | Some("")) => {
@@ -772,6 +845,31 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// 信息处理费 collected in `year` (元) over the agency's applications:
+    /// each fee notice's computed amount, counted in the year it was paid
+    /// (`gongkai_domain::fees::collected_in_year`).
+    pub async fn processing_fees_collected(&self, cap: &AgencyStaffView, year: i32) -> Result<u64> {
+        let until = format!("{year:04}-12-31");
+        let events = self.events_of_agency(cap.agency_id(), Some(&until)).await?;
+        Ok(events
+            .values()
+            .map(|history| {
+                let steps = history.iter().filter_map(|e| match e.event.kind {
+                    EventKind::FeeNotice => Some(FeeStep::Notice {
+                        amount_yuan: e
+                            .details
+                            .as_ref()
+                            .and_then(|d| d.fee_amount_yuan)
+                            .unwrap_or(0),
+                    }),
+                    EventKind::FeePaid => Some(FeeStep::Paid { on: e.event.on }),
+                    _ => None,
+                });
+                collected_in_year(steps, year)
+            })
+            .fold(0u64, u64::saturating_add))
     }
 }
 

@@ -49,7 +49,7 @@ pub use intake::{
 };
 pub use letters::{LetterDocument, LetterRecord, StoredTemplate};
 pub use publications::{
-    ChannelRelease, DocumentCounts, IndexDocument, LedgerRow, OutboxEntry, PiiOverride,
+    ChannelRelease, IndexDocument, LedgerRow, OutboxEntry, PastPublication, PiiOverride,
     Publication, PublicationAttachment, PublicationListItem, PublicationPage, PublicationQuery,
     ReviewDecision, ReviewEntry, ScanResult, OUTBOX_REMOVED, OUTBOX_UPSERTED,
 };

@@ -260,15 +260,16 @@ pub struct ScanResult {
     pub findings: Vec<LocatedFinding>,
 }
 
-/// Table 二 (一) counts of one document type in a year.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct DocumentCounts {
-    /// 本年制发件数: published in the year.
-    pub issued: i64,
-    /// 本年废止件数: repealed in the year.
-    pub repealed: i64,
-    /// 现行有效件数: published by 31 December and valid then.
-    pub in_force: i64,
+/// An item published before it was kept on the platform
+/// ([`Store::record_past_publications`]).
+#[derive(Debug, Clone)]
+pub struct PastPublication {
+    pub draft: PublicationDraft,
+    /// The day it was approved and published.
+    pub published_on: Date,
+    /// Its channel releases (none: on the platform's 专栏, i.e. the
+    /// 政府网站, on `published_on`).
+    pub channels: Vec<(ChannelKind, Date)>,
 }
 
 // ---- rows ----
@@ -784,6 +785,54 @@ impl Store {
         }
     }
 
+    /// The next 索引号 of `year` for the agency (the serial counted per year
+    /// of 成文日期), skipping numbers already used (a changed pattern may
+    /// collide with older ones); the counter moves in the same transaction.
+    async fn next_index_number(
+        tx: &mut Tx,
+        agency: &crate::Agency,
+        pattern: &IndexPattern,
+        year: i32,
+    ) -> Result<String> {
+        let agency_id = agency.id;
+        // The counter row is created or locked first (a no-op upsert), so
+        // concurrent drafts of one agency and year wait for each other
+        // instead of taking the same serial (on PostgreSQL; SQLite
+        // transactions are serial).
+        let mut serial: i64 = on_tx!(tx, c => sqlx::query_scalar(
+            "INSERT INTO index_counters (agency_id, year, last_serial) VALUES ($1, $2, 0)
+             ON CONFLICT (agency_id, year) DO UPDATE SET last_serial = index_counters.last_serial
+             RETURNING last_serial")
+            .bind(agency_id).bind(i64::from(year)).fetch_one(c).await)?;
+        let index_number = loop {
+            serial += 1;
+            let candidate = pattern.format(
+                &agency.org_code,
+                &agency.code,
+                year,
+                u64::try_from(serial).unwrap_or(0),
+            );
+            let taken: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
+                "SELECT id FROM publications WHERE agency_id = $1 AND index_number = $2")
+                .bind(agency_id).bind(&candidate).fetch_optional(c).await)?;
+            if taken.is_none() {
+                break candidate;
+            }
+            if serial > 10_000_000 {
+                return Err(refused(
+                    "duplicate_index_number",
+                    format!("索引号“{candidate}”已被使用，且无法生成新的流水号，请检查索引号格式"),
+                ));
+            }
+        };
+        on_tx!(tx, c => sqlx::query(
+            "INSERT INTO index_counters (agency_id, year, last_serial) VALUES ($1, $2, $3)
+             ON CONFLICT (agency_id, year) DO UPDATE SET last_serial = excluded.last_serial")
+            .bind(agency_id).bind(i64::from(year)).bind(serial)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(index_number)
+    }
+
     /// A new draft with its 索引号 (from the agency's pattern, the serial
     /// counted per year of 成文日期). Bad input → a Chinese message naming
     /// each field; a 文号 already used by the agency → `duplicate_document_number`.
@@ -803,42 +852,7 @@ impl Store {
         let now = crate::now_text();
         let mut tx = self.begin().await?;
         Self::check_unique_number(&mut tx, agency_id, meta.document_number.as_deref(), 0).await?;
-        // The serial: next of the year, skipping numbers already used (a
-        // changed pattern may collide with older ones). The counter row is
-        // created or locked first (a no-op upsert), so concurrent drafts of
-        // one agency and year wait for each other instead of taking the
-        // same serial (on PostgreSQL; SQLite transactions are serial).
-        let mut serial: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
-            "INSERT INTO index_counters (agency_id, year, last_serial) VALUES ($1, $2, 0)
-             ON CONFLICT (agency_id, year) DO UPDATE SET last_serial = index_counters.last_serial
-             RETURNING last_serial")
-            .bind(agency_id).bind(i64::from(year)).fetch_one(c).await)?;
-        let index_number = loop {
-            serial += 1;
-            let candidate = pattern.format(
-                &agency.org_code,
-                &agency.code,
-                year,
-                u64::try_from(serial).unwrap_or(0),
-            );
-            let taken: Option<i64> = on_tx!(&mut tx, c => sqlx::query_scalar(
-                "SELECT id FROM publications WHERE agency_id = $1 AND index_number = $2")
-                .bind(agency_id).bind(&candidate).fetch_optional(c).await)?;
-            if taken.is_none() {
-                break candidate;
-            }
-            if serial > 10_000_000 {
-                return Err(refused(
-                    "duplicate_index_number",
-                    format!("索引号“{candidate}”已被使用，且无法生成新的流水号，请检查索引号格式"),
-                ));
-            }
-        };
-        on_tx!(&mut tx, c => sqlx::query(
-            "INSERT INTO index_counters (agency_id, year, last_serial) VALUES ($1, $2, $3)
-             ON CONFLICT (agency_id, year) DO UPDATE SET last_serial = excluded.last_serial")
-            .bind(agency_id).bind(i64::from(year)).bind(serial)
-            .execute(c).await.map(|r| r.rows_affected()))?;
+        let index_number = Self::next_index_number(&mut tx, &agency, &pattern, year).await?;
         let id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
             "INSERT INTO publications (agency_id, index_number, category_key, title, body_html, body_text, document_type, issuer, co_issuers, document_number, written_on, published_on, effective_on, expires_on, repealed_on, validity, topic, keywords, summary, attribute, attribute_reason, status, status_reason, created_by, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13, NULL, $14, $15, $16, $17, $18, $19, 'draft', NULL, $20, $21, $21) RETURNING id")
@@ -1249,6 +1263,14 @@ impl Store {
         .await?;
         on_tx!(&mut tx, c => sqlx::query("UPDATE publications SET published_on = $1 WHERE id = $2")
             .bind(date_text(today)).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+        // Published on the platform's 专栏: released on the 政府网站 today
+        // (the annual report counts 主动公开 by channel record).
+        let now = crate::now_text();
+        on_tx!(&mut tx, c => sqlx::query(
+            "INSERT INTO publication_channels (publication_id, channel, released_on, note, actor_label, created_at) VALUES ($1, $2, $3, NULL, $4, $5)
+             ON CONFLICT (publication_id, channel) DO NOTHING")
+            .bind(id).bind(ChannelKind::Portal.name()).bind(date_text(today))
+            .bind(&cap.actor().label).bind(&now).execute(c).await.map(|r| r.rows_affected()))?;
         push_outbox(&mut tx, OUTBOX_UPSERTED, id).await?;
         append(&mut tx, audit_step(cap.actor(), agency_id, id, "publication.approve",
             serde_json::json!({ "from": from.name(), "to": to.name(), "published_on": date_text(today), "late": warning }))).await?;
@@ -1437,6 +1459,172 @@ impl Store {
             serde_json::json!({ "channel": channel.name(), "released_on": date_text(released_on) }))).await?;
         tx.commit().await?;
         self.publication_in(agency_id, id, true).await
+    }
+
+    /// Enters items published before they were kept on the platform (a
+    /// migration, the demo), each with its whole review chain, in one
+    /// transaction: created as a draft by `drafter`, submitted, passed by
+    /// `reviewer` (the PII gate applies: an item with unresolved personal
+    /// data is refused, there is no override here), approved by `approver`
+    /// on its `published_on`, and its channel releases. Every step goes
+    /// through the lifecycle check and writes its review row and audit entry
+    /// (marked `past: true` with the historical date), as the live steps do.
+    /// Refused as a whole, naming the item, on any bad item: nothing stored.
+    pub async fn record_past_publications(
+        &self,
+        chain: (
+            &PublicationDrafter,
+            &PublicationReviewer,
+            &PublicationApprover,
+        ),
+        calendar: &Calendar,
+        items: Vec<PastPublication>,
+    ) -> Result<Vec<i64>> {
+        let (drafter, reviewer, approver) = chain;
+        let agency_id = drafter.agency_id();
+        if reviewer.agency_id() != agency_id || approver.agency_id() != agency_id {
+            return Err(refused("forbidden", "信息员、审核人和负责人须属于同一机关"));
+        }
+        let agency = self
+            .agency_by_id(agency_id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("机关"))?;
+        let catalog = self.catalog(agency_id).await?;
+        let pattern = self.index_pattern(agency_id).await?;
+        let today = today();
+        let mut checked = Vec::with_capacity(items.len());
+        for (n, item) in items.into_iter().enumerate() {
+            let at =
+                |message: String| rejected("invalid_input", format!("第{}条：{message}", n + 1));
+            let meta = item
+                .draft
+                .validate(today, &agency.name)
+                .map_err(|errors| at(meta_errors(errors).to_string()))?;
+            if let Some(key) = &meta.category {
+                if !catalog.iter().any(|c| &c.key == key) {
+                    return Err(at(format!("字段 category：栏目“{key}”不在本机关的目录中")));
+                }
+            }
+            if meta.attribute != DisclosureAttribute::Proactive {
+                return Err(at(format!(
+                    "《{}》的公开属性为“{}”，不能主动发布",
+                    meta.title,
+                    meta.attribute.label_zh()
+                )));
+            }
+            let dates = std::iter::once(("published_on", item.published_on)).chain(
+                item.channels
+                    .iter()
+                    .map(|(_, d)| ("channels.released_on", *d)),
+            );
+            for (field, d) in dates {
+                if d > today || d < meta.written_on {
+                    return Err(at(format!(
+                        "字段 {field}：《{}》的日期 {} 应在成文日期 {} 与今天之间",
+                        meta.title,
+                        date_text(d),
+                        date_text(meta.written_on)
+                    )));
+                }
+            }
+            let findings = scan_publication(&meta.body_text, &[], today);
+            if !findings.is_empty() {
+                let list: Vec<String> = findings.iter().map(|f| f.describe()).collect();
+                return Err(refused(
+                    "unresolved_pii",
+                    format!(
+                        "第{}条《{}》发现个人信息尚未处理：{}",
+                        n + 1,
+                        meta.title,
+                        list.join("；")
+                    ),
+                ));
+            }
+            let late = lateness_warning(calendar, meta.written_on, item.published_on);
+            checked.push((meta, item.published_on, item.channels, late));
+        }
+        let now = crate::now_text();
+        let mut tx = self.begin().await?;
+        let mut ids = Vec::with_capacity(checked.len());
+        for (meta, published_on, channels, late) in checked {
+            Self::check_unique_number(&mut tx, agency_id, meta.document_number.as_deref(), 0)
+                .await?;
+            let index_number =
+                Self::next_index_number(&mut tx, &agency, &pattern, meta.written_on.year()).await?;
+            let id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
+                "INSERT INTO publications (agency_id, index_number, category_key, title, body_html, body_text, document_type, issuer, co_issuers, document_number, written_on, published_on, effective_on, expires_on, repealed_on, validity, topic, keywords, summary, attribute, attribute_reason, status, status_reason, created_by, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13, NULL, $14, $15, $16, $17, $18, $19, 'draft', NULL, $20, $21, $21) RETURNING id")
+                .bind(agency_id).bind(&index_number).bind(&meta.category).bind(&meta.title)
+                .bind(&meta.body_html).bind(&meta.body_text).bind(meta.document_type.name())
+                .bind(&meta.issuer).bind(list_text(&meta.co_issuers)).bind(&meta.document_number)
+                .bind(date_text(meta.written_on)).bind(meta.effective_on.map(date_text))
+                .bind(meta.expires_on.map(date_text)).bind(meta.validity.name()).bind(&meta.topic)
+                .bind(list_text(&meta.keywords)).bind(&meta.summary).bind(meta.attribute.name())
+                .bind(&meta.attribute_reason).bind(&drafter.actor().label).bind(&now)
+                .fetch_one(c).await)?;
+            append(
+                &mut tx,
+                audit_step(
+                    drafter.actor(),
+                    agency_id,
+                    id,
+                    "publication.create",
+                    serde_json::json!({
+                        "index_number": index_number, "title": meta.title,
+                        "document_number": meta.document_number, "past": true,
+                        "written_on": date_text(meta.written_on),
+                    }),
+                ),
+            )
+            .await?;
+            let steps: [(PublicationAction, &Actor, &'static str); 3] = [
+                (
+                    PublicationAction::Submit,
+                    drafter.actor(),
+                    "publication.submit",
+                ),
+                (
+                    PublicationAction::PassReview,
+                    reviewer.actor(),
+                    "publication.review",
+                ),
+                (
+                    PublicationAction::Approve,
+                    approver.actor(),
+                    "publication.approve",
+                ),
+            ];
+            for (action, actor, audit_action) in steps {
+                let (from, to, _) = step(&mut tx, agency_id, id, action, actor, None).await?;
+                let mut summary = serde_json::json!({
+                    "from": from.name(), "to": to.name(), "past": true,
+                });
+                if action == PublicationAction::Approve {
+                    summary["published_on"] = serde_json::json!(date_text(published_on));
+                    summary["late"] = serde_json::json!(late);
+                }
+                append(
+                    &mut tx,
+                    audit_step(actor, agency_id, id, audit_action, summary),
+                )
+                .await?;
+            }
+            on_tx!(&mut tx, c => sqlx::query("UPDATE publications SET published_on = $1 WHERE id = $2")
+                .bind(date_text(published_on)).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+            for (channel, released_on) in &channels {
+                on_tx!(&mut tx, c => sqlx::query(
+                    "INSERT INTO publication_channels (publication_id, channel, released_on, note, actor_label, created_at) VALUES ($1, $2, $3, NULL, $4, $5)
+                     ON CONFLICT (publication_id, channel) DO UPDATE SET released_on = excluded.released_on")
+                    .bind(id).bind(channel.name()).bind(date_text(*released_on))
+                    .bind(&drafter.actor().label).bind(&now).execute(c).await.map(|r| r.rows_affected()))?;
+                append(&mut tx, audit_step(drafter.actor(), agency_id, id, "publication.channel",
+                    serde_json::json!({ "channel": channel.name(), "released_on": date_text(*released_on), "past": true }))).await?;
+            }
+            push_outbox(&mut tx, OUTBOX_UPSERTED, id).await?;
+            ids.push(id);
+        }
+        tx.commit().await?;
+        Ok(ids)
     }
 
     // ---- reads ----
@@ -1805,43 +1993,6 @@ impl Store {
             });
         }
         Ok(out)
-    }
-
-    /// Table 二 (一) counts for `year`: (规章, 行政规范性文件).
-    pub async fn document_counts(
-        &self,
-        cap: &AgencyStaffView,
-        year: i32,
-    ) -> Result<(DocumentCounts, DocumentCounts)> {
-        let rows: Vec<(String, Option<String>, Option<String>, String)> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT document_type, published_on, repealed_on, validity FROM publications WHERE agency_id = $1 AND published_on IS NOT NULL AND status IN ('published', 'repealed')")
-            .bind(cap.agency_id()).fetch_all(p).await)?;
-        let end = format!("{year:04}-12-31");
-        let y = format!("{year:04}-");
-        let mut rule = DocumentCounts::default();
-        let mut normative = DocumentCounts::default();
-        for (ty, published, repealed, validity) in rows {
-            let c = match DocumentType::parse(&ty) {
-                Some(DocumentType::Rule) => &mut rule,
-                Some(DocumentType::NormativeDocument) => &mut normative,
-                _ => continue,
-            };
-            let published = published.unwrap_or_default();
-            if published.starts_with(&y) {
-                c.issued += 1;
-            }
-            if repealed.as_deref().is_some_and(|r| r.starts_with(&y)) {
-                c.repealed += 1;
-            }
-            let repealed_by_end = repealed.as_deref().is_some_and(|r| r <= end.as_str());
-            let valid_now = validity == Validity::Valid.name()
-                || validity == Validity::Amended.name()
-                || repealed.is_some();
-            if published.as_str() <= end.as_str() && !repealed_by_end && valid_now {
-                c.in_force += 1;
-            }
-        }
-        Ok((rule, normative))
     }
 
     // ---- search feed ----

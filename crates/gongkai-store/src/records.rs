@@ -22,19 +22,27 @@
 //! with a receipt date in Y changes the next computation of Y.
 //!
 //! # 纠正 reopens the application
-//! The application clock ends with the answer and admits no later events,
-//! so a 结果纠正 decision on a linked application does not change that
-//! application's clock. It is recorded on the case instead: the case keeps
-//! a re-answer deadline of 20 working days from the decision date (条例
-//! Art. 33), shown with the case as "重新答复期限".
+//! A 结果纠正 decision on a case linked to an answered (or deemed
+//! abandoned) application reopens that application in the same transaction:
+//! a `reopened` event dated on the decision joins its history (audited as
+//! `application.reopen`), its status is open again and its new due date is
+//! 20 working days from the day after the decision (条例 Art. 33, counted on
+//! the platform calendar). It is in the handler's queue and is answered
+//! through the normal answer path. The case shows the new deadline as
+//! "重新答复期限". A case linked to a still open application reopens
+//! nothing (its period still runs). Once a case has reopened its
+//! application, its result can no longer be changed or the case deleted
+//! (`case_reopened_application`). Table 三 counts the application once, in
+//! the year of its first answer; the fresh answer is not counted again.
 
 use crate::audit::{append, AuditRecord};
 use crate::stored::{date_text, parse_date, rejected, today};
 use crate::{on_pool, on_tx, Result, Store, StoreError, Tx};
 use gongkai_calendar::Calendar;
 use gongkai_domain::annual::{
-    compute_report, draft_narrative, AppealCase, AppealKind, AppealResult, Art20Statistics,
-    NarrativeFacts, RegulatoryDocument, RegulatoryKind, WanYuan, YearRecords,
+    compute_report, draft_narrative, published_counts, AppealCase, AppealKind, AppealResult,
+    Art20Statistics, NarrativeFacts, PublishedItem, RegulatoryDocument, RegulatoryKind, WanYuan,
+    YearRecords,
 };
 use gongkai_domain::figures::{ApplicationFacts, FiguresProblem};
 use gongkai_domain::publication::{ChannelKind, DocumentType};
@@ -288,14 +296,22 @@ fn case_years(filed_on: Date, decided: Option<(AppealResult, Date)>) -> (i32, i3
 /// Refuse when any of `years` (an inclusive range) is locked.
 fn refuse_locked(locked: &[i32], first: i32, last: i32) -> Result<()> {
     if let Some(y) = locked.iter().find(|y| (first..=last).contains(*y)) {
-        return Err(rejected(
-            "year_locked",
-            format!(
+        return Err(StoreError::Refused {
+            code: "year_locked",
+            message: format!(
                 "{y}年度报告已报送上级或已发布，该年度的记录已锁定；如需更改，请等待上级退回，或由机关管理员填写理由解锁该年度后再改（已发布的报告解锁后将标为“待更新”）"
             ),
-        ));
+        });
     }
     Ok(())
+}
+
+fn reopened_refusal() -> StoreError {
+    StoreError::Refused {
+        code: "case_reopened_application",
+        message: "该案件的“结果纠正”已使关联申请重新办理，案件结果不能再更改或删除；如确有错误，请在申请的办理记录中说明"
+            .to_string(),
+    }
 }
 
 async fn locked_years(tx: &mut Tx, agency_id: i64) -> Result<Vec<i32>> {
@@ -503,9 +519,8 @@ impl Store {
         &self,
         tx: &mut Tx,
         agency_id: i64,
-        calendar: &Calendar,
         new: &NewAppealCase,
-    ) -> Result<(Option<i64>, Option<String>, String)> {
+    ) -> Result<(Option<i64>, String)> {
         let case = AppealCase {
             kind: new.kind,
             filed_on: new.filed_on,
@@ -526,13 +541,42 @@ impl Store {
             }
             _ => None,
         };
-        let reanswer = match (application_id, new.decided) {
-            (Some(_), Some((AppealResult::Corrected, decided))) => {
-                calendar.add_working_days(decided, 20).ok().map(date_text)
-            }
-            _ => None,
+        Ok((application_id, note))
+    }
+
+    /// A 结果纠正 on a linked application reopens it (see the module
+    /// documentation); returns the new answer deadline, if it was reopened.
+    async fn reopen_for_case(
+        tx: &mut Tx,
+        cap: &RecordsEditor,
+        calendar: &Calendar,
+        case_id: i64,
+        kind: AppealKind,
+        application_id: Option<i64>,
+        decided: Option<(AppealResult, Date)>,
+    ) -> Result<Option<String>> {
+        let (Some(application_id), Some((AppealResult::Corrected, decided_on))) =
+            (application_id, decided)
+        else {
+            return Ok(None);
         };
-        Ok((application_id, reanswer, note))
+        let reason = format!(
+            "{}案件（编号{case_id}）{}，{}决定重新办理",
+            kind.label(),
+            AppealResult::Corrected.label(),
+            date_text(decided_on)
+        );
+        let due = crate::applications::reopen_in_tx(
+            tx,
+            cap.agency_id(),
+            application_id,
+            decided_on,
+            calendar,
+            cap.actor(),
+            &reason,
+        )
+        .await?;
+        Ok(due.map(date_text))
     }
 
     /// Records a case. A 结果纠正 decision on a linked application sets the
@@ -545,18 +589,30 @@ impl Store {
     ) -> Result<StoredAppealCase> {
         let now = crate::now_text();
         let mut tx = self.begin().await?;
-        let (application_id, reanswer, note) = self
-            .validate_case(&mut tx, cap.agency_id(), calendar, &new)
-            .await?;
+        let (application_id, note) = self.validate_case(&mut tx, cap.agency_id(), &new).await?;
         let (first, last) = case_years(new.filed_on, new.decided);
         refuse_locked(&locked_years(&mut tx, cap.agency_id()).await?, first, last)?;
         let id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
             "INSERT INTO appeal_cases (agency_id, kind, application_id, filed_on, result, decided_on, reanswer_due_on, note, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
+             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $8) RETURNING id")
             .bind(cap.agency_id()).bind(new.kind.id()).bind(application_id)
             .bind(date_text(new.filed_on)).bind(new.decided.map(|(r, _)| r.id()))
-            .bind(new.decided.map(|(_, d)| date_text(d))).bind(&reanswer).bind(&note).bind(&now)
+            .bind(new.decided.map(|(_, d)| date_text(d))).bind(&note).bind(&now)
             .fetch_one(c).await)?;
+        let reanswer = Self::reopen_for_case(
+            &mut tx,
+            cap,
+            calendar,
+            id,
+            new.kind,
+            application_id,
+            new.decided,
+        )
+        .await?;
+        if reanswer.is_some() {
+            on_tx!(&mut tx, c => sqlx::query("UPDATE appeal_cases SET reanswer_due_on = $1 WHERE id = $2")
+                .bind(&reanswer).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+        }
         append(
             &mut tx,
             AuditRecord {
@@ -607,14 +663,29 @@ impl Store {
             decided,
             note: old.note.clone(),
         };
-        let (_, reanswer, _) = self
-            .validate_case(&mut tx, cap.agency_id(), calendar, &new)
-            .await?;
+        let (application_id, _) = self.validate_case(&mut tx, cap.agency_id(), &new).await?;
         let locked = locked_years(&mut tx, cap.agency_id()).await?;
         let (a, b) = case_years(old_case.filed_on, old_case.decided);
         refuse_locked(&locked, a, b)?;
         let (a, b) = case_years(new.filed_on, decided);
         refuse_locked(&locked, a, b)?;
+        let reanswer = if old.reanswer_due_on.is_some() {
+            if decided != old_case.decided {
+                return Err(reopened_refusal());
+            }
+            old.reanswer_due_on.clone()
+        } else {
+            Self::reopen_for_case(
+                &mut tx,
+                cap,
+                calendar,
+                id,
+                old_case.kind,
+                application_id,
+                decided,
+            )
+            .await?
+        };
         on_tx!(&mut tx, c => sqlx::query(
             "UPDATE appeal_cases SET result = $1, decided_on = $2, reanswer_due_on = $3, updated_at = $4 WHERE id = $5 AND agency_id = $6")
             .bind(decided.map(|(r, _)| r.id())).bind(decided.map(|(_, d)| date_text(d)))
@@ -646,7 +717,10 @@ impl Store {
         let row: Option<CaseRow> = on_tx!(&mut tx, c => sqlx::query_as(
             concat!(select_case!(), " WHERE c.agency_id = $1 AND c.id = $2"))
             .bind(cap.agency_id()).bind(id).fetch_optional(c).await)?;
-        let (_, case) = case_of_row(row.ok_or_else(|| StoreError::not_found("案件"))?)?;
+        let (stored, case) = case_of_row(row.ok_or_else(|| StoreError::not_found("案件"))?)?;
+        if stored.reanswer_due_on.is_some() {
+            return Err(reopened_refusal());
+        }
         let (a, b) = case_years(case.filed_on, case.decided);
         refuse_locked(&locked_years(&mut tx, cap.agency_id()).await?, a, b)?;
         on_tx!(&mut tx, c => sqlx::query("DELETE FROM appeal_cases WHERE id = $1 AND agency_id = $2")
@@ -933,8 +1007,16 @@ impl Store {
 
     /// The 规章 and 行政规范性文件 among the agency's publications that were
     /// published (still public or since repealed), with their 成文, 发布 and
-    /// 废止 dates. A withdrawn item is not counted.
-    async fn regulatory_documents(&self, agency_id: i64) -> Result<Vec<RegulatoryDocument>> {
+    /// 废止 dates: the rows table 二 (一) is counted from
+    /// (`gongkai_domain::annual::document_figures`). A withdrawn item is not counted.
+    pub async fn regulatory_documents(
+        &self,
+        cap: &AgencyStaffView,
+    ) -> Result<Vec<RegulatoryDocument>> {
+        self.regulatory_documents_of(cap.agency_id()).await
+    }
+
+    async fn regulatory_documents_of(&self, agency_id: i64) -> Result<Vec<RegulatoryDocument>> {
         let rows: Vec<(String, String, Option<String>, Option<String>)> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT document_type, written_on, published_on, repealed_on FROM publications WHERE agency_id = $1 AND status IN ('published', 'repealed') AND published_on IS NOT NULL")
             .bind(agency_id).fetch_all(p).await)?;
@@ -955,44 +1037,51 @@ impl Store {
         Ok(out)
     }
 
-    /// Items published in `year` by catalog category (the category's name;
-    /// 未分类 without one) and by channel (from the channel records).
+    /// The narrative's 主动公开 counts of `year`, by category (政府网站) and
+    /// channel, from the agency's public items and their channel records
+    /// (the rule: `gongkai_domain::annual::published_counts`).
     async fn published_counts(
         &self,
         agency_id: i64,
         year: i32,
     ) -> Result<(Vec<(String, u32)>, Vec<(String, u32)>)> {
-        let (from, to) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
-        let rows: Vec<(Option<String>, i64)> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT category_key, COUNT(*) FROM publications WHERE agency_id = $1 AND status IN ('published', 'repealed') AND published_on >= $2 AND published_on <= $3 GROUP BY category_key")
-            .bind(agency_id).bind(&from).bind(&to).fetch_all(p).await)?;
-        let catalog = self.catalog(agency_id).await?;
-        let mut by_category: Vec<(String, u32)> = Vec::new();
-        for (key, n) in rows {
-            let name = key
-                .as_deref()
-                .and_then(|k| catalog.iter().find(|c| c.key == k))
-                .map(|c| c.name.clone())
-                .unwrap_or_else(|| "未分类".to_string());
-            let n = u32::try_from(n).unwrap_or(0);
-            match by_category.iter_mut().find(|(c, _)| *c == name) {
-                Some((_, total)) => *total += n,
-                None => by_category.push((name, n)),
+        let items: Vec<(i64, Option<String>, Option<String>)> = on_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT id, category_key, published_on FROM publications WHERE agency_id = $1 AND status IN ('published', 'repealed') ORDER BY id")
+            .bind(agency_id).fetch_all(p).await)?;
+        let channels: Vec<(i64, String, String)> = on_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT c.publication_id, c.channel, c.released_on FROM publication_channels c JOIN publications p ON p.id = c.publication_id WHERE p.agency_id = $1 AND p.status IN ('published', 'repealed')")
+            .bind(agency_id).fetch_all(p).await)?;
+        let mut releases: std::collections::HashMap<i64, Vec<(ChannelKind, Date)>> =
+            Default::default();
+        for (id, channel, on) in channels {
+            if let Some(kind) = ChannelKind::parse(&channel) {
+                releases
+                    .entry(id)
+                    .or_default()
+                    .push((kind, parse_date(&on)?));
             }
         }
-        by_category.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let rows: Vec<(String, i64)> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT c.channel, COUNT(*) FROM publication_channels c JOIN publications p ON p.id = c.publication_id WHERE p.agency_id = $1 AND p.status IN ('published', 'repealed') AND c.released_on >= $2 AND c.released_on <= $3 GROUP BY c.channel")
-            .bind(agency_id).bind(&from).bind(&to).fetch_all(p).await)?;
-        let by_channel = ChannelKind::ALL
+        let catalog = self.catalog(agency_id).await?;
+        let name_of = |key: &Option<String>| {
+            key.as_deref()
+                .and_then(|k| catalog.iter().find(|c| c.key == k))
+                .map(|c| c.name.as_str())
+        };
+        let mut published = Vec::with_capacity(items.len());
+        for (_, _, on) in &items {
+            published.push(on.as_deref().map(parse_date).transpose()?);
+        }
+        let none: Vec<(ChannelKind, Date)> = Vec::new();
+        let rows: Vec<PublishedItem<'_>> = items
             .iter()
-            .filter_map(|k| {
-                rows.iter()
-                    .find(|(c, _)| c == k.name())
-                    .map(|(_, n)| (k.label_zh().to_string(), u32::try_from(*n).unwrap_or(0)))
+            .zip(published)
+            .map(|((id, key, _), published_on)| PublishedItem {
+                category: name_of(key),
+                published_on,
+                releases: releases.get(id).unwrap_or(&none),
             })
             .collect();
-        Ok((by_category, by_channel))
+        Ok(published_counts(&rows, year))
     }
 
     /// The report of `year` computed from the agency's records only: table 二
@@ -1017,7 +1106,7 @@ impl Store {
                 outcome: r.outcome,
             })
             .collect();
-        let documents = self.regulatory_documents(agency_id).await?;
+        let documents = self.regulatory_documents_of(agency_id).await?;
         let statistics = self.statistics(cap, year).await?.unwrap_or_default();
         let cases: Vec<AppealCase> = self
             .appeal_cases_of(agency_id)
@@ -1067,6 +1156,7 @@ impl Store {
                 });
                 let (published_by_category, published_by_channel) =
                     self.published_counts(agency_id, year).await?;
+                let fees = self.processing_fees_collected(cap, year).await?;
                 draft_narrative(
                     &computed.report,
                     &NarrativeFacts {
@@ -1075,7 +1165,7 @@ impl Store {
                         staff: u32::try_from(staff).unwrap_or(u32::MAX),
                         trainings,
                         proposals,
-                        ..NarrativeFacts::default()
+                        processing_fees_yuan: i64::try_from(fees).unwrap_or(i64::MAX),
                     },
                 )
             }

@@ -4,6 +4,7 @@
 //! ledger, tenancy, and bad input leaving nothing behind.
 
 use gongkai_domain::access::{admin_of, approver_of, drafter_of, reviewer_of, staff_view_of};
+use gongkai_domain::annual::{document_figures, report_format, RegulatoryKind};
 use gongkai_domain::catalog::{default_catalog, CatalogEdit, Category};
 use gongkai_domain::pii::expected_id_check;
 use gongkai_domain::publication::{
@@ -277,7 +278,9 @@ async fn publications_review_chain_gate_outbox_and_tenancy() {
             )
             .await
             .unwrap();
-        assert_eq!(p.channels.len(), 1);
+        // The approval released it on the 政府网站; the 微信 release is added.
+        let channels: Vec<ChannelKind> = p.channels.iter().map(|c| c.channel).collect();
+        assert_eq!(channels, vec![ChannelKind::Portal, ChannelKind::Wechat]);
         assert_eq!(s.outbox_after(out[0].id, 100).await.unwrap().len(), 1);
 
         // A second item, returned then withdrawn after publication.
@@ -399,13 +402,43 @@ async fn publications_review_chain_gate_outbox_and_tenancy() {
             .unwrap()
             .contains("gulou-reviewer"));
         assert!(ledger[0].approved_by.is_some());
-        let (_rule, normative) = s
-            .document_counts(&view, crate_today().year())
-            .await
-            .unwrap();
-        assert_eq!(normative.issued, 1, "{label}: withdrawn items do not count");
-        assert_eq!(normative.repealed, 1);
-        assert_eq!(normative.in_force, 0);
+        // Table 二 (一): the store gives the rows, the domain counts them
+        // (made in Y, repealed in Y, in force on 31 December).
+        let docs = s.regulatory_documents(&view).await.unwrap();
+        assert_eq!(docs.len(), 1, "{label}: withdrawn items do not count");
+        let this_year = crate_today().year();
+        let made_this_year = i64::from(this_year == 2025);
+        assert_eq!(
+            document_figures(
+                &docs,
+                RegulatoryKind::NormativeDocument,
+                this_year,
+                report_format(this_year)
+            ),
+            [made_this_year, 1, 0],
+            "{label}: repealed this year"
+        );
+        if this_year > 2025 {
+            assert_eq!(
+                document_figures(
+                    &docs,
+                    RegulatoryKind::NormativeDocument,
+                    2025,
+                    report_format(2025)
+                ),
+                [1, 0, 1],
+                "{label}: made in 2025, in force at its end"
+            );
+        }
+        assert_eq!(
+            document_figures(
+                &docs,
+                RegulatoryKind::Rule,
+                this_year,
+                report_format(this_year)
+            ),
+            [0, 0, 0]
+        );
 
         // Tenancy: the sibling's staff do not find gulou's items.
         let stree = s.agency_tree().await.unwrap();

@@ -32,6 +32,7 @@ async fn entries(store: &Store) -> i64 {
 fn code_of(e: &StoreError) -> &'static str {
     match e {
         StoreError::Rejected { code, .. } => code,
+        StoreError::Refused { code, .. } => code,
         StoreError::Invalid(_) => "invalid",
         StoreError::NotFound { .. } => "not_found",
         StoreError::Conflict(_) => "conflict",
@@ -458,8 +459,14 @@ async fn table_two_and_published_counts_come_from_publications() {
         assert_eq!(v("rules", "issued"), 1, "{label}");
         assert_eq!(v("rules", "in_force"), 1, "{label}");
         let text = &r.report.narrative.sections[0];
-        assert!(text.contains("主动公开政府信息共3条"), "{label}: {text}");
-        assert!(text.contains("政务微信公众号发布1条"), "{label}: {text}");
+        assert!(
+            text.contains("在政府网站主动公开政府信息3条"),
+            "{label}: {text}"
+        );
+        assert!(
+            text.contains("通过政务微信公众号公开信息1条"),
+            "{label}: {text}"
+        );
         // Last year: the 2020 document was in force and nothing was made.
         let last = s.compute_year_report(&view, year - 1).await.unwrap();
         assert_eq!(
@@ -467,6 +474,258 @@ async fn table_two_and_published_counts_come_from_publications() {
                 .proactive_value("normative_documents", "in_force")
                 .and_then(|v| v.as_int()),
             Some(1)
+        );
+    }
+}
+
+async fn answered_application(
+    s: &Store,
+    handler: &gongkai_domain::AgencyHandler,
+    calendar: &gongkai_calendar::Calendar,
+    received_on: time::Date,
+    answered_on: Option<time::Date>,
+) -> gongkai_store::Application {
+    let first = "11010519491231002";
+    let app = s
+        .create_application(
+            handler,
+            calendar,
+            NewApplication {
+                applicant: ApplicantDraft {
+                    kind: Some(ApplicantKind::NaturalPerson),
+                    name: "王五".into(),
+                    id_number: Some(format!(
+                        "{first}{}",
+                        id_check_char(first.as_bytes()).unwrap()
+                    )),
+                    phone: Some("13812345678".into()),
+                    ..Default::default()
+                },
+                channel: Channel::InPerson,
+                received_on,
+                request: "某小区改造资金使用情况".into(),
+            },
+        )
+        .await
+        .unwrap();
+    match answered_on {
+        Some(on) => s
+            .add_application_event(
+                handler,
+                calendar,
+                app.id,
+                NewEvent {
+                    event: ApplicationEvent::new(on, EventKind::Answered),
+                    outcome: Some("withheld.third_party_rights".into()),
+                    reason: None,
+                },
+            )
+            .await
+            .unwrap(),
+        None => app,
+    }
+}
+
+/// A 结果纠正 on a linked, answered application reopens it in the same
+/// transaction: a `reopened` event, open status, a new 20-working-day
+/// deadline from the decision, an audit entry; the handler's queue shows
+/// it and the normal answer path closes it again. The case result is then
+/// fixed. An open application is not reopened.
+#[tokio::test]
+async fn a_corrected_case_reopens_the_application() {
+    use gongkai_domain::clock::{EventKindName, Status};
+    use gongkai_store::ApplicationFilter;
+    for db in every_backend().await {
+        let s = &db.store;
+        let label = db.label;
+        let seeded = seed(s).await;
+        let tree = s.agency_tree().await.unwrap();
+        let calendar = s.calendar().await.unwrap();
+        let gulou = seeded.gulou.id;
+        let approver = principal(s, &seeded, "gulou", Role::Approver).await;
+        let editor = records_editor_of(&approver, &tree, gulou).unwrap();
+        let handler = ConsoleOperator::local().handler_of(gulou);
+        let app = answered_application(
+            s,
+            &handler,
+            &calendar,
+            date!(2025 - 03 - 03),
+            Some(date!(2025 - 03 - 20)),
+        )
+        .await;
+        assert_eq!(app.status, Status::AnsweredOnTime, "{label}");
+        let before = entries(s).await;
+        let case = s
+            .add_appeal_case(
+                &editor,
+                &calendar,
+                NewAppealCase {
+                    kind: AppealKind::Reconsideration,
+                    application: Some(app.tracking_code.clone()),
+                    filed_on: date!(2025 - 04 - 01),
+                    decided: Some((AppealResult::Corrected, date!(2025 - 06 - 03))),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+        let due = calendar
+            .add_working_days(date!(2025 - 06 - 03), 20)
+            .unwrap();
+        assert_eq!(
+            case.reanswer_due_on.as_deref(),
+            Some(due.to_string().as_str()),
+            "{label}"
+        );
+        assert_eq!(
+            entries(s).await,
+            before + 2,
+            "{label}: case and reopen audited"
+        );
+        let reopened = s
+            .application(&handler.reader(), &calendar, app.id)
+            .await
+            .unwrap();
+        assert!(reopened.status.is_open(), "{label}: {:?}", reopened.status);
+        assert_eq!(reopened.due_on, Some(due));
+        let last = reopened.events.last().unwrap();
+        assert_eq!(last.event.kind.kind_name(), EventKindName::Reopened);
+        assert_eq!(last.event.on, date!(2025 - 06 - 03));
+        assert!(
+            last.reason.as_deref().unwrap_or("").contains("结果纠正"),
+            "{:?}",
+            last.reason
+        );
+        let queue = s
+            .applications(&handler.reader(), &calendar, &ApplicationFilter::default())
+            .await
+            .unwrap();
+        assert!(
+            queue.iter().any(|a| a.id == app.id && a.status.is_open()),
+            "{label}: in the handler's queue"
+        );
+        // The case result is fixed now.
+        for e in [
+            s.decide_appeal_case(&editor, &calendar, case.id, None)
+                .await
+                .unwrap_err(),
+            s.delete_appeal_case(&editor, case.id).await.unwrap_err(),
+        ] {
+            assert_eq!(code_of(&e), "case_reopened_application", "{label}: {e}");
+        }
+        // Handlers cannot reopen by hand.
+        let e = s
+            .add_application_event(
+                &handler,
+                &calendar,
+                app.id,
+                NewEvent {
+                    event: ApplicationEvent::new(date!(2025 - 06 - 04), EventKind::Reopened),
+                    outcome: None,
+                    reason: None,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(code_of(&e), "invalid_event", "{label}");
+        // The fresh answer goes through the normal path.
+        let answered = s
+            .add_application_event(
+                &handler,
+                &calendar,
+                app.id,
+                NewEvent {
+                    event: ApplicationEvent::new(date!(2025 - 06 - 20), EventKind::Answered),
+                    outcome: Some("disclosed".into()),
+                    reason: None,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(answered.status, Status::AnsweredOnTime, "{label}");
+        // Table 三 counts the application once, in the year of its first answer.
+        let r = s.compute_year_report(&editor.view(), 2025).await.unwrap();
+        assert_eq!(r.report.application_row("new").map(|x| x[6]), Some(1));
+        assert_eq!(r.report.application_row("total").map(|x| x[6]), Some(1));
+
+        // A 纠正 on a still-open application reopens nothing.
+        let open = answered_application(s, &handler, &calendar, date!(2025 - 07 - 01), None).await;
+        let case = s
+            .add_appeal_case(
+                &editor,
+                &calendar,
+                NewAppealCase {
+                    kind: AppealKind::DirectSuit,
+                    application: Some(open.tracking_code.clone()),
+                    filed_on: date!(2025 - 07 - 10),
+                    decided: Some((AppealResult::Corrected, date!(2025 - 07 - 20))),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(case.reanswer_due_on, None, "{label}");
+        s.decide_appeal_case(&editor, &calendar, case.id, None)
+            .await
+            .unwrap();
+    }
+}
+
+/// Section 六 states the 信息处理费 actually collected in the year: the
+/// fee notices' amounts, counted in the year they were paid.
+#[tokio::test]
+async fn the_narrative_states_the_fees_collected() {
+    use gongkai_domain::details::DetailsInput;
+    for db in every_backend().await {
+        let s = &db.store;
+        let label = db.label;
+        let seeded = seed(s).await;
+        let calendar = s.calendar().await.unwrap();
+        let gulou = seeded.gulou.id;
+        let handler = ConsoleOperator::local().handler_of(gulou);
+        let view = handler.view();
+        let app = answered_application(s, &handler, &calendar, date!(2025 - 03 - 03), None).await;
+        s.add_application_event_with(
+            &handler,
+            &calendar,
+            app.id,
+            NewEvent {
+                event: ApplicationEvent::new(date!(2025 - 03 - 10), EventKind::FeeNotice),
+                outcome: None,
+                reason: None,
+            },
+            Some(&DetailsInput {
+                fee_method: Some("per_page".into()),
+                fee_quantity: Some(40),
+                ..Default::default()
+            }),
+        )
+        .await
+        .unwrap();
+        let r = s.compute_year_report(&view, 2025).await.unwrap();
+        assert!(
+            r.report.narrative.sections[5].contains("未收取信息处理费"),
+            "{label}: not paid yet"
+        );
+        s.add_application_event(
+            &handler,
+            &calendar,
+            app.id,
+            NewEvent {
+                event: ApplicationEvent::new(date!(2025 - 03 - 14), EventKind::FeePaid),
+                outcome: None,
+                reason: None,
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(s.processing_fees_collected(&view, 2025).await.unwrap(), 100);
+        assert_eq!(s.processing_fees_collected(&view, 2024).await.unwrap(), 0);
+        let r = s.compute_year_report(&view, 2025).await.unwrap();
+        let six = &r.report.narrative.sections[5];
+        assert!(
+            six.contains("收取信息处理费100元（0.01万元）"),
+            "{label}: {six}"
         );
     }
 }

@@ -288,7 +288,11 @@ async fn review_chain_with_the_pii_gate() {
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{v}");
-        assert_eq!(v["channels"][0]["label"], "政务微信公众号");
+        assert_eq!(
+            v["channels"][0]["label"], "政府网站",
+            "released on approval"
+        );
+        assert_eq!(v["channels"][1]["label"], "政务微信公众号");
         let (s, v) = post(
             &app,
             Some(&approver),

@@ -8,6 +8,7 @@ pub(crate) mod json;
 mod oversight;
 pub mod public;
 mod publications;
+mod records;
 pub mod reports;
 mod rollup;
 mod search;
@@ -64,6 +65,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(applications::application_get))
         .routes(routes!(applications::application_events_post))
         .routes(routes!(reports::agency_report_get))
+        .routes(routes!(records::statistics_get, records::statistics_put))
+        .routes(routes!(records::cases_get, records::cases_post))
+        .routes(routes!(records::case_put))
+        .routes(routes!(records::proposals_get, records::proposals_put))
+        .routes(routes!(records::roster_get, records::roster_post))
+        .routes(routes!(records::roster_left_post))
+        .routes(routes!(records::trainings_get, records::trainings_post))
         .routes(routes!(applications::application_transfer_post))
         .routes(routes!(oversight::agency_dashboard_get))
         .routes(routes!(public::public_applications_post))

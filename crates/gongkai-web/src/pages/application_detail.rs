@@ -591,6 +591,10 @@ fn event_of_form(f: &EventForm) -> Result<(ApplicationEvent, DetailsInput), AppE
         EventKindName::FeeExpired => EventKind::FeeExpired,
         EventKindName::Answered => EventKind::Answered,
         EventKindName::Withdrawn => EventKind::Withdrawn,
+        EventKindName::Reopened => return Err(AppError::bad_request(
+            "invalid_event",
+            "纠正后重新办理在登记复议或诉讼案件的“结果纠正”时自动记录，不能作为申请事件直接登记",
+        )),
     };
     let fee_quantity = match blank(&f.fee_quantity) {
         None => None,
