@@ -474,6 +474,9 @@ pub struct NarrativeFacts {
     pub proposals: Option<(u32, u32)>,
 }
 
+/// Counts by name (category or channel label), in the narrative's order.
+pub type NamedCounts = Vec<(String, u32)>;
+
 /// What the 主动公开 counts need of one public item (published or repealed).
 #[derive(Debug, Clone, Copy)]
 pub struct PublishedItem<'a> {
@@ -488,10 +491,7 @@ pub struct PublishedItem<'a> {
 /// The narrative's 主动公开 counts of `year` (see [`NarrativeFacts`]): the
 /// 政府网站 items by category (most first, then by name) and every channel's
 /// count, in the order of [`ChannelKind::ALL`], channels without items left out.
-pub fn published_counts(
-    items: &[PublishedItem<'_>],
-    year: i32,
-) -> (Vec<(String, u32)>, Vec<(String, u32)>) {
+pub fn published_counts(items: &[PublishedItem<'_>], year: i32) -> (NamedCounts, NamedCounts) {
     let in_year = |d: Date| d.year() == year;
     let mut by_category: Vec<(String, u32)> = Vec::new();
     let mut by_channel: Vec<(ChannelKind, u32)> =
