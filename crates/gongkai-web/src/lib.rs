@@ -15,11 +15,11 @@ pub mod form;
 pub mod fuzzing;
 pub mod middleware;
 pub mod pages;
+pub mod routes;
 pub mod search;
 
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::get;
 use axum::Router;
 use gongkai_store::Store;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -99,15 +99,22 @@ fn metrics_handle() -> Option<PrometheusHandle> {
         .clone()
 }
 
-pub fn router(state: AppState) -> Router {
-    let (api_router, _) = api::router().split_for_parts();
-    Router::new()
-        .merge(pages::router())
-        .merge(api_router)
+/// Every route outside the OpenAPI document: the pages and the plain
+/// endpoints, built and listed together (see [`routes`]).
+pub fn plain_routes() -> routes::Routes {
+    use routes::get;
+    pages::routes()
         .route("/api/v1/openapi.json", get(api::openapi_json_get))
         .route("/healthz", get(healthz_get))
         .route("/metrics", get(metrics_get))
         .route("/static/gongkai.css", get(static_css_get))
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api_router, _) = api::router().split_for_parts();
+    Router::new()
+        .merge(plain_routes().into_router())
+        .merge(api_router)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(middleware::origin::check))

@@ -19,9 +19,8 @@ mod track;
 mod xxgk;
 
 use crate::auth::Session;
+use crate::routes::{get, post, Routes};
 use crate::AppState;
-use axum::routing::{get, post};
-use axum::Router;
 
 /// What the page header needs: who is signed in, and the token for the logout form.
 pub struct Nav {
@@ -43,8 +42,10 @@ impl Nav {
 /// Largest multipart upload of the publication form (attachments).
 pub const UPLOAD_LIMIT: usize = 42 * 1024 * 1024;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// The page routes. Add a page here, with this module's `get`/`post`: the
+/// list is also what the authorization matrix test walks.
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/", get(portal::portal_home_get))
         .route("/search", get(search::search_page_get))
         .route("/login", get(login::login_get).post(login::login_post))
