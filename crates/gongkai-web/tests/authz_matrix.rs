@@ -112,7 +112,10 @@ fn public_application_json(code: &str) -> Value {
     })
 }
 
-const PDF: &[u8] = b"%PDF-1.4\n%matrix\n";
+/// A real (tiny) PDF: uploads are parsed for their text layer.
+fn pdf() -> Vec<u8> {
+    gongkai_testkit::pdf::pdf_with_lines(&["matrix"])
+}
 
 /// Objects of one agency that path parameters name.
 #[derive(Default, Clone, Debug)]
@@ -198,7 +201,7 @@ impl World {
             .header(header::HOST, "localhost")
             .header(header::AUTHORIZATION, format!("Bearer {token}"))
             .header(header::CONTENT_TYPE, "application/octet-stream")
-            .body(Body::from(PDF.to_vec()))
+            .body(Body::from(pdf()))
             .unwrap();
         let res = self.app.send(req).await;
         assert_eq!(
@@ -361,7 +364,7 @@ impl World {
         let mut parts: Vec<(&'static str, Option<&'static str>, Vec<u8>)> =
             vec![("form_token", None, token.into_bytes())];
         parts.extend(apply_fields(code));
-        parts.push(("attachments", Some("材料.pdf"), PDF.to_vec()));
+        parts.push(("attachments", Some("材料.pdf"), pdf()));
         let (ctype, body) = multipart(&parts);
         let req = Request::builder()
             .method(Method::POST)
@@ -467,6 +470,9 @@ fn param_values(path: &str, name: &str, code: &str, o: &Objects, victim: i64) ->
     }
 }
 
+/// An import id that names nothing (see `id_value`).
+const NO_SUCH_IMPORT: i64 = 999_999;
+
 fn id_value(path: &str, o: &Objects) -> i64 {
     if path.contains("/{action}/{id}") {
         // Depends on the action: see `report_item`, applied in `instances`.
@@ -483,6 +489,15 @@ fn id_value(path: &str, o: &Objects) -> i64 {
         o.draft
     } else if path.starts_with("/{agency}/xxgk/{id}") || path.starts_with("/kiosk/{agency}/{id}") {
         o.published
+    } else if path.starts_with("/api/v1/agencies/{agency}/cases/{id}") {
+        o.case
+    } else if path.starts_with("/api/v1/agencies/{agency}/roster/{id}") {
+        o.officer
+    } else if path.contains("/imports/{id}") {
+        // No import fixture (it needs a whole report file): the id names no
+        // import, so the tenancy check decides deny, and a permitted role
+        // sees absent.
+        NO_SUCH_IMPORT
     } else {
         panic!(
             "authz matrix: which object does {{id}} name in {path}? \
@@ -575,7 +590,41 @@ fn payload(w: &World, route: &RouteEntry, code: &str) -> Payload {
             Payload::Json(json!({"channel": "wechat", "released_on": today()}))
         }
         (Front::Api, "/api/v1/publications/{id}/attachments") => {
-            Payload::Upload("file_name=matrix.pdf", PDF.to_vec())
+            Payload::Upload("file_name=matrix.pdf", pdf())
+        }
+        (Front::Api, "/api/v1/agencies/{agency}/catalog") => {
+            // Empty: passes extraction, refused by the tree check when permitted.
+            Payload::Json(json!({"categories": []}))
+        }
+        (Front::Api, "/api/v1/agencies/{agency}/index-pattern") => {
+            Payload::Json(json!({"pattern": "{机构代码}/{YYYY}-{NNNNN}"}))
+        }
+        (Front::Api, "/api/v1/agencies/{agency}/records/{year}/statistics") => Payload::Json(
+            json!({"licensing": 1, "penalty": 0, "enforcement": 0, "administrative_fees_wan_yuan": "0"}),
+        ),
+        (Front::Api, "/api/v1/agencies/{agency}/records/{year}/proposals") => Payload::Json(
+            json!({"kind": "npc", "received": 1, "handled": 1, "results_published": 1}),
+        ),
+        (Front::Api, "/api/v1/agencies/{agency}/cases") => {
+            Payload::Json(json!({"kind": "reconsideration", "filed_on": today(), "note": "矩阵"}))
+        }
+        (Front::Api, "/api/v1/agencies/{agency}/roster") => {
+            Payload::Json(json!({"name": format!("矩阵{n}"), "since_on": today()}))
+        }
+        (Front::Api, "/api/v1/agencies/{agency}/roster/{id}/left") => {
+            Payload::Json(json!({"left_on": today()}))
+        }
+        (Front::Api, "/api/v1/agencies/{agency}/trainings") => {
+            Payload::Json(json!({"held_on": today(), "topic": "矩阵培训", "attendances": 3}))
+        }
+        (Front::Api, "/api/v1/agencies/{agency}/reports/{year}/imports")
+        | (Front::Page, "/admin/agencies/{agency}/reports/{year}/rollup/imports") => {
+            // A well-formed upload of a file that is no report: permitted
+            // roles get past the checks of who may import to the reader.
+            Payload::Multipart(vec![
+                ("agency_name", None, "矩阵外部机关".as_bytes().to_vec()),
+                ("file", Some("report.txt"), "不是年报".as_bytes().to_vec()),
+            ])
         }
         (Front::Api, "/api/v1/submissions/{id}/confirm") => Payload::Json(json!({})),
         (Front::Api, "/api/v1/submissions/{id}/reject") => {
@@ -586,7 +635,7 @@ fn payload(w: &World, route: &RouteEntry, code: &str) -> Payload {
         }
         (Front::Page, "/apply") => {
             let mut parts = apply_fields("gulou");
-            parts.push(("attachments", Some("材料.pdf"), PDF.to_vec()));
+            parts.push(("attachments", Some("材料.pdf"), pdf()));
             Payload::Multipart(parts)
         }
         (
