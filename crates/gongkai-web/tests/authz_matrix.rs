@@ -219,8 +219,7 @@ impl World {
         let drafter = self.token(code, Role::Drafter).to_string();
         let reviewer = self.token(code, Role::Reviewer).to_string();
         let approver = self.token(code, Role::Approver).to_string();
-        let mut o = Objects::default();
-        o.application = self
+        let application = self
             .fx(
                 Method::POST,
                 &format!("/api/v1/agencies/{code}/applications"),
@@ -230,6 +229,10 @@ impl World {
             .await["id"]
             .as_i64()
             .unwrap();
+        let mut o = Objects {
+            application,
+            ..Objects::default()
+        };
 
         // An online submission (through /apply when an attachment is wanted).
         let tracking = if with_intake_attachment {
@@ -1064,6 +1067,7 @@ async fn run_matrix(w: &World) -> Vec<((String, String, usize, usize), String)> 
             );
         }
     }
+    #[allow(clippy::drop_non_drop)] // ends the closure's borrow of `lines`
     drop(record);
     assert!(
         failures.is_empty(),
