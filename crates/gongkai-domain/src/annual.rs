@@ -905,7 +905,101 @@ mod tests {
         events
     }
 
+    /// One agency's records for `year`: applications with histories, documents, cases.
+    type AgencyRecords = (
+        Vec<ApplicationDraft>,
+        Vec<RegulatoryDocument>,
+        Vec<AppealCase>,
+        u32,
+    );
+    /// (received day, answered after, applicant kind index).
+    type ApplicationDraft = (u32, Option<u32>, usize);
+
+    fn arb_agency_records() -> impl Strategy<Value = AgencyRecords> {
+        (
+            prop::collection::vec((0u32..2500, prop::option::of(0u32..200), 0usize..6), 0..25),
+            prop::collection::vec(arb_document(), 0..15),
+            prop::collection::vec(arb_case(), 0..12),
+            0u32..5000,
+        )
+    }
+
+    fn report_of(year: i32, name: &str, a: &AgencyRecords) -> AnnualReport {
+        let (apps, docs, cases, licensing) = a;
+        let histories: Vec<Vec<ApplicationEvent>> = apps
+            .iter()
+            .map(|(r, x, _)| application_events(*r, *x))
+            .collect();
+        let facts: Vec<ApplicationFacts<'_>> = apps
+            .iter()
+            .zip(&histories)
+            .map(|((_, x, k), ev)| ApplicationFacts {
+                kind: ApplicantKind::ALL[*k],
+                events: ev,
+                outcome: x.map(|_| Outcome::Disclosed),
+            })
+            .collect();
+        compute_report(&YearRecords {
+            year,
+            agency_name: name,
+            applications: &facts,
+            documents: docs,
+            statistics: Art20Statistics {
+                licensing: *licensing,
+                ..Art20Statistics::default()
+            },
+            cases,
+        })
+        .report
+    }
+
     proptest! {
+        /// Issue 7: the roll-up of any agencies' computed reports is, cell by
+        /// cell, the sum of their tables, and breaks none of R1–R5.
+        #[test]
+        fn rollup_of_random_agencies_is_the_sum_of_their_reports(
+            agencies in prop::collection::vec(arb_agency_records(), 1..6),
+            year in 2021i32..=2025,
+        ) {
+            let reports: Vec<AnnualReport> = agencies
+                .iter()
+                .enumerate()
+                .map(|(i, a)| report_of(year, &format!("测试机关{i}"), a))
+                .collect();
+            let sum = gongkai_report::rollup(&reports);
+            let findings = check(&sum, None);
+            prop_assert!(!has_errors(&findings), "{findings:?}");
+            for (row, cells) in sum.applications.iter().enumerate() {
+                let cells = cells.expect("computed reports fill every row of table 三");
+                for (col, cell) in cells.iter().enumerate() {
+                    let expected: i64 = reports
+                        .iter()
+                        .map(|r| r.applications[row].expect("filled")[col])
+                        .sum();
+                    prop_assert_eq!(*cell, expected, "table 三 row {} column {}", row, col);
+                }
+            }
+            for (group, cells) in sum.appeals.iter().enumerate() {
+                let cells = cells.expect("computed reports fill table 四");
+                for (col, cell) in cells.iter().enumerate() {
+                    let expected: i64 =
+                        reports.iter().map(|r| r.appeals[group].expect("filled")[col]).sum();
+                    prop_assert_eq!(*cell, expected, "table 四 group {} column {}", group, col);
+                }
+            }
+            for (row, values) in sum.proactive.iter().enumerate() {
+                let Some(values) = values else { continue };
+                for (col, value) in values.iter().enumerate() {
+                    if let Value::Int(total) = value {
+                        let expected: i64 = reports
+                            .iter()
+                            .filter_map(|r| r.proactive[row].as_ref()?.get(col)?.as_int())
+                            .sum();
+                        prop_assert_eq!(*total, expected, "table 二 row {} column {}", row, col);
+                    }
+                }
+            }
+        }
         /// R7 across consecutive years and R4 hold for any records.
         #[test]
         fn computed_tables_satisfy_the_rules(

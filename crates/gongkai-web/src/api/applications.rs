@@ -9,6 +9,7 @@
 //! `/applications/{id}` the agency is the application's own, looked up in
 //! the store: a client never names it.
 
+use super::lookup::agency_and_tree;
 use super::ApiJson;
 use crate::auth::ApiPrincipal;
 use crate::dates::{date_text, parse_date};
@@ -374,19 +375,6 @@ fn summary_json(a: &ApplicationSummary) -> ApplicationSummaryJson {
 
 // ---- capabilities ----
 
-async fn agency_by_code(state: &AppState, code: &str) -> Result<(Agency, AgencyTree), AppError> {
-    let all = state.store().agencies().await?;
-    let agency = all
-        .iter()
-        .find(|a| a.code == code)
-        .cloned()
-        .ok_or_else(|| AppError::agency_not_found(code))?;
-    Ok((
-        agency,
-        AgencyTree::new(all.iter().map(|a| (a.id, a.parent_id))),
-    ))
-}
-
 /// The application's own agency (from the store) and the tree.
 async fn agency_of_application(
     state: &AppState,
@@ -457,7 +445,7 @@ pub async fn agency_applications_post(
     Path(code): Path<String>,
     ApiJson(body): ApiJson<NewApplicationJson>,
 ) -> Result<(StatusCode, Json<ApplicationJson>), ApiError> {
-    let (agency, tree) = agency_by_code(&state, &code).await?;
+    let (agency, tree) = agency_and_tree(&state, &code).await?;
     let cap = handler_of(&p.0, &tree, agency.id).ok_or_else(AppError::forbidden)?;
     let kind: ApplicantKind = body
         .applicant
@@ -512,7 +500,7 @@ pub async fn agency_applications_get(
     Path(code): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Vec<ApplicationSummaryJson>>, ApiError> {
-    let (agency, tree) = agency_by_code(&state, &code).await?;
+    let (agency, tree) = agency_and_tree(&state, &code).await?;
     let cap = application_reader_of(&p.0, &tree, agency.id).ok_or_else(AppError::forbidden)?;
     let blank = |v: &Option<String>| {
         v.as_deref()

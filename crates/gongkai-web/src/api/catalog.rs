@@ -4,6 +4,7 @@
 //! admins or supervisors above it) — the tree itself is public on the 专栏,
 //! the per-category counts are not. Changing: admins of the agency or above.
 
+use super::lookup::{agency_and_tree, viewer};
 use super::ApiJson;
 use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, AppError, ErrorBody};
@@ -15,34 +16,14 @@ use axum::Json;
 use gongkai_domain::access::{admin_of, staff_view_of};
 use gongkai_domain::catalog::{category_path, Category};
 use gongkai_domain::publication::{IndexPattern, DEFAULT_INDEX_PATTERN};
-use gongkai_domain::{AgencyAdmin, AgencyStaffView, AgencyTree};
-use gongkai_store::{Agency, StoreError};
+use gongkai_domain::{AgencyAdmin, AgencyStaffView};
+use gongkai_store::StoreError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-async fn find(state: &AppState, code: &str) -> Result<(Agency, AgencyTree), AppError> {
-    let all = state.store().agencies().await?;
-    let agency = all
-        .iter()
-        .find(|a| a.code == code)
-        .cloned()
-        .ok_or_else(|| AppError::agency_not_found(code))?;
-    let tree = AgencyTree::new(all.iter().map(|a| (a.id, a.parent_id)));
-    Ok((agency, tree))
-}
-
-async fn viewer(
-    state: &AppState,
-    p: &ApiPrincipal,
-    code: &str,
-) -> Result<AgencyStaffView, AppError> {
-    let (agency, tree) = find(state, code).await?;
-    staff_view_of(&p.0, &tree, agency.id).ok_or_else(AppError::forbidden)
-}
-
 async fn admin(state: &AppState, p: &ApiPrincipal, code: &str) -> Result<AgencyAdmin, AppError> {
-    let (agency, tree) = find(state, code).await?;
+    let (agency, tree) = agency_and_tree(state, code).await?;
     admin_of(&p.0, &tree, agency.id).ok_or_else(|| {
         if staff_view_of(&p.0, &tree, agency.id).is_some() {
             AppError::new(

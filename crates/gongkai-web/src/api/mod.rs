@@ -5,6 +5,7 @@ mod agencies;
 mod applications;
 pub mod catalog;
 pub(crate) mod json;
+mod lookup;
 mod oversight;
 pub mod public;
 mod publications;

@@ -6,6 +6,7 @@
 //! `409 invalid_transition`. For `/publications/{id}` the agency is the
 //! publication's own, looked up in the store: a client never names it.
 
+use super::lookup::agency_and_tree;
 use super::ApiJson;
 use crate::auth::ApiPrincipal;
 use crate::dates::{date_text, parse_date};
@@ -477,19 +478,6 @@ fn refused(p: &Principal, tree: &AgencyTree, agency: &Agency) -> AppError {
     }
 }
 
-async fn agency_by_code(state: &AppState, code: &str) -> Result<(Agency, AgencyTree), AppError> {
-    let all = state.store().agencies().await?;
-    let agency = all
-        .iter()
-        .find(|a| a.code == code)
-        .cloned()
-        .ok_or_else(|| AppError::agency_not_found(code))?;
-    Ok((
-        agency,
-        AgencyTree::new(all.iter().map(|a| (a.id, a.parent_id))),
-    ))
-}
-
 /// The item as staff see it: findings now and the Art. 26 warning.
 async fn staff_json(
     state: &AppState,
@@ -530,7 +518,7 @@ pub async fn agency_publications_post(
     Path(code): Path<String>,
     ApiJson(body): ApiJson<PublicationInJson>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
-    let (agency, tree) = agency_by_code(&state, &code).await?;
+    let (agency, tree) = agency_and_tree(&state, &code).await?;
     let cap = drafter_of(&p.0, &tree, agency.id).ok_or_else(|| refused(&p.0, &tree, &agency))?;
     let created = state
         .store()
@@ -563,7 +551,7 @@ pub async fn agency_publications_get(
     Path(code): Path<String>,
     Query(q): Query<StaffListQuery>,
 ) -> Result<Json<Vec<PublicationSummaryJson>>, ApiError> {
-    let (agency, tree) = agency_by_code(&state, &code).await?;
+    let (agency, tree) = agency_and_tree(&state, &code).await?;
     let view = staff_view_of(&p.0, &tree, agency.id).ok_or_else(AppError::forbidden)?;
     let status = blank(&q.status)
         .map(|s| {

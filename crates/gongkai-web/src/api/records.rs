@@ -9,6 +9,7 @@
 //! 年度报告 → 解锁). Bad input: `400 invalid_input`, the message naming the
 //! field; nothing is stored.
 
+use super::lookup::{agency_and_tree, viewer};
 use super::ApiJson;
 use crate::auth::ApiPrincipal;
 use crate::dates::parse_date;
@@ -19,9 +20,9 @@ use axum::http::StatusCode;
 use axum::Json;
 use gongkai_domain::access::{records_editor_of, staff_view_of};
 use gongkai_domain::annual::{AppealKind, AppealResult, Art20Statistics, WanYuan};
-use gongkai_domain::{AgencyStaffView, AgencyTree, RecordsEditor};
+use gongkai_domain::RecordsEditor;
 use gongkai_store::{
-    Agency, InfoOfficer, NewAppealCase, ProposalCounts, ProposalKind, StoredAppealCase, Training,
+    InfoOfficer, NewAppealCase, ProposalCounts, ProposalKind, StoredAppealCase, Training,
 };
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -31,28 +32,6 @@ use super::reports::parse_year;
 
 fn invalid(field: &str, message: impl std::fmt::Display) -> AppError {
     AppError::bad_request("invalid_input", format!("字段 {field}：{message}"))
-}
-
-async fn agency_and_tree(state: &AppState, code: &str) -> Result<(Agency, AgencyTree), AppError> {
-    let all = state.store().agencies().await?;
-    let agency = all
-        .iter()
-        .find(|a| a.code == code)
-        .cloned()
-        .ok_or_else(|| AppError::agency_not_found(code))?;
-    Ok((
-        agency,
-        AgencyTree::new(all.iter().map(|a| (a.id, a.parent_id))),
-    ))
-}
-
-async fn viewer(
-    state: &AppState,
-    p: &ApiPrincipal,
-    code: &str,
-) -> Result<AgencyStaffView, AppError> {
-    let (agency, tree) = agency_and_tree(state, code).await?;
-    staff_view_of(&p.0, &tree, agency.id).ok_or_else(AppError::forbidden)
 }
 
 /// Staff who may read but not edit are told what is missing.
