@@ -10,7 +10,7 @@
 
 use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, AppError, ErrorBody};
-use crate::pages::rollup::{delete_import, import, read_import_form};
+use crate::pages::rollup::{agency_year_tree, delete_import, import, read_import_form};
 use crate::AppState;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
@@ -135,12 +135,7 @@ pub async fn report_imports_get(
     Path((code, year)): Path<(String, String)>,
 ) -> Result<Json<Vec<ImportJson>>, ApiError> {
     let store = state.store();
-    let agency = store
-        .agency_by_code(&code)
-        .await?
-        .ok_or_else(|| AppError::agency_not_found(&code))?;
-    let year = super::reports::parse_year(&year)?;
-    let tree = store.agency_tree().await?;
+    let (agency, year, tree) = agency_year_tree(&state, &code, &year).await?;
     let view = staff_view_of(&p.0, &tree, agency.id).ok_or_else(AppError::forbidden)?;
     let list = store.report_imports(&view, year).await?;
     Ok(Json(list.iter().map(import_json).collect()))

@@ -402,12 +402,13 @@ fn outcome_bars(sum: &AnnualReport) -> Vec<Bar> {
         .collect()
 }
 
-async fn build(
+/// The agency and year a roll-up path names, and the tree the capability
+/// checks need (404 `agency_not_found`, 400 on a bad year).
+pub(crate) async fn agency_year_tree(
     state: &AppState,
-    p: &Principal,
     code: &str,
     year: &str,
-) -> Result<Rollup, AppError> {
+) -> Result<(Agency, i32, AgencyTree), AppError> {
     let store = state.store();
     let agency = store
         .agency_by_code(code)
@@ -415,6 +416,17 @@ async fn build(
         .ok_or_else(|| AppError::agency_not_found(code))?;
     let year = crate::api::reports::parse_year(year)?;
     let tree = store.agency_tree().await?;
+    Ok((agency, year, tree))
+}
+
+async fn build(
+    state: &AppState,
+    p: &Principal,
+    code: &str,
+    year: &str,
+) -> Result<Rollup, AppError> {
+    let store = state.store();
+    let (agency, year, tree) = agency_year_tree(state, code, year).await?;
     staff_view_of(p, &tree, agency.id).ok_or_else(AppError::forbidden)?;
     let all: Vec<Agency> = super::portal::tree_rows(store.agencies().await?)
         .into_iter()
@@ -680,12 +692,7 @@ pub async fn import(
     form: &ImportForm,
 ) -> Result<(Agency, ImportedReport), AppError> {
     let store = state.store();
-    let agency = store
-        .agency_by_code(code)
-        .await?
-        .ok_or_else(|| AppError::agency_not_found(code))?;
-    let year = crate::api::reports::parse_year(year)?;
-    let tree = store.agency_tree().await?;
+    let (agency, year, tree) = agency_year_tree(state, code, year).await?;
     let cap = rollup_importer_of(p, &tree, agency.id).ok_or_else(|| {
         if staff_view_of(p, &tree, agency.id).is_some() {
             AppError::new(
@@ -726,12 +733,7 @@ pub async fn delete_import(
     id: &str,
 ) -> Result<Agency, AppError> {
     let store = state.store();
-    let agency = store
-        .agency_by_code(code)
-        .await?
-        .ok_or_else(|| AppError::agency_not_found(code))?;
-    let year = crate::api::reports::parse_year(year)?;
-    let tree = store.agency_tree().await?;
+    let (agency, year, tree) = agency_year_tree(state, code, year).await?;
     let cap = rollup_importer_of(p, &tree, agency.id).ok_or_else(AppError::forbidden)?;
     let not_found = || {
         AppError::new(
