@@ -106,6 +106,8 @@ async fn scaled_down_province_on_every_backend() {
         assert!(outcomes.len() >= 4, "{label}: outcomes {outcomes:?}");
         let report = s.compute_year_report(&view, year).await.unwrap();
         assert!(report.findings.iter().all(|f| f.rule != "R1"), "{label}");
+        // The bulk writer stores the same per-application summaries as the API.
+        gongkai_testkit::assert_figures_agree(s, &view, year - 4..=year + 1, label).await;
 
         // Indexed for search: a common word in many items, a topic in fewer.
         let index = SearchIndex::open(db.dir.path().join("search")).unwrap();

@@ -37,7 +37,7 @@ use std::fmt;
 use time::Date;
 
 use crate::figures::{
-    format_for_year, year_bounds, year_figures, ApplicationFacts, FiguresProblem,
+    format_for_year, year_bounds, year_figures, ApplicationFacts, FiguresProblem, YearFigures,
 };
 use crate::publication::ChannelKind;
 
@@ -408,18 +408,35 @@ fn set_proactive(report: &mut AnnualReport, row: &str, field: &str, value: Value
 /// Compute tables 二, 三 and 四 of the year's report from records; the
 /// narrative is left empty (see [`draft_narrative`]).
 pub fn compute_report(records: &YearRecords<'_>) -> ComputedReport {
-    let year = records.year;
-    let figures = year_figures(records.applications.iter().copied(), year);
-    let mut report = figures.to_report(Some(records.agency_name.to_string()));
+    report_from_figures(
+        year_figures(records.applications.iter().copied(), records.year),
+        records.agency_name,
+        records.documents,
+        records.statistics,
+        records.cases,
+    )
+}
+
+/// [`compute_report`] with table 三 already counted (the store aggregates
+/// stored per-application summaries instead of replaying histories).
+pub fn report_from_figures(
+    figures: YearFigures,
+    agency_name: &str,
+    documents: &[RegulatoryDocument],
+    statistics: Art20Statistics,
+    cases: &[AppealCase],
+) -> ComputedReport {
+    let year = figures.year;
+    let mut report = figures.to_report(Some(agency_name.to_string()));
     let format = report.format;
     for kind in [RegulatoryKind::Rule, RegulatoryKind::NormativeDocument] {
-        let counts = document_figures(records.documents, kind, year, format);
+        let counts = document_figures(documents, kind, year, format);
         let block = &labels::proactive_blocks(format)[0];
         for (field, n) in block.fields.iter().zip(counts) {
             set_proactive(&mut report, kind.row_key(), field.key, Value::Int(n));
         }
     }
-    let s = records.statistics;
+    let s = statistics;
     for (row, n) in [
         ("licensing", s.licensing),
         ("penalty", s.penalty),
@@ -435,7 +452,7 @@ pub fn compute_report(records: &YearRecords<'_>) -> ComputedReport {
             Value::Text(s.administrative_fees.to_string()),
         );
     }
-    let appeals = appeal_figures(records.cases, year);
+    let appeals = appeal_figures(cases, year);
     for (slot, block) in report.appeals.iter_mut().zip(appeals) {
         *slot = Some(block);
     }

@@ -219,12 +219,12 @@ macro_rules! select_application {
 }
 
 #[derive(sqlx::FromRow)]
-struct EventRow {
-    application_id: i64,
-    seq: i64,
-    payload: String,
-    actor_label: String,
-    created_at: String,
+pub(crate) struct EventRow {
+    pub(crate) application_id: i64,
+    pub(crate) seq: i64,
+    pub(crate) payload: String,
+    pub(crate) actor_label: String,
+    pub(crate) created_at: String,
 }
 
 pub(crate) fn enum_name<T: Serialize>(value: &T) -> String {
@@ -234,7 +234,7 @@ pub(crate) fn enum_name<T: Serialize>(value: &T) -> String {
     }
 }
 
-fn enum_parse<T: for<'de> Deserialize<'de>>(what: &str, text: &str) -> Result<T> {
+pub(crate) fn enum_parse<T: for<'de> Deserialize<'de>>(what: &str, text: &str) -> Result<T> {
     serde_json::from_value(serde_json::Value::String(text.to_string()))
         .map_err(|e| corrupt(what, format!("{text}：{e}")))
 }
@@ -249,7 +249,7 @@ pub(crate) fn tracking_code() -> String {
 }
 
 /// Today in China Standard Time.
-fn event_row_into(row: EventRow) -> Result<RecordedEvent> {
+pub(crate) fn event_row_into(row: EventRow) -> Result<RecordedEvent> {
     let p: Payload = serde_json::from_str(&row.payload).map_err(|e| corrupt("申请事件", e))?;
     Ok(RecordedEvent {
         seq: row.seq,
@@ -325,7 +325,7 @@ fn into_application(
     })
 }
 
-async fn events_in_tx(tx: &mut Tx, application_id: i64) -> Result<Vec<RecordedEvent>> {
+pub(crate) async fn events_in_tx(tx: &mut Tx, application_id: i64) -> Result<Vec<RecordedEvent>> {
     let rows: Vec<EventRow> = on_tx!(tx, c => sqlx::query_as(
         "SELECT application_id, seq, payload, actor_label, created_at FROM application_events WHERE application_id = $1 ORDER BY seq")
         .bind(application_id).fetch_all(c).await)?;
@@ -384,6 +384,7 @@ pub(crate) async fn reopen_in_tx(
         "UPDATE applications SET status = $1, due_on = $2 WHERE id = $3")
         .bind(&status).bind(&due_on).bind(application_id)
         .execute(c).await.map(|r| r.rows_affected()))?;
+    crate::figures::refresh_in_tx(tx, application_id).await?;
     append(
         tx,
         AuditRecord {
@@ -402,7 +403,7 @@ pub(crate) async fn reopen_in_tx(
 }
 
 impl Store {
-    async fn events_of(&self, application_id: i64) -> Result<Vec<RecordedEvent>> {
+    pub(crate) async fn events_of(&self, application_id: i64) -> Result<Vec<RecordedEvent>> {
         let rows: Vec<EventRow> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT application_id, seq, payload, actor_label, created_at FROM application_events WHERE application_id = $1 ORDER BY seq")
             .bind(application_id).fetch_all(p).await)?;
@@ -415,11 +416,38 @@ impl Store {
         agency_id: i64,
         until: Option<&str>,
     ) -> Result<std::collections::HashMap<i64, Vec<RecordedEvent>>> {
+        self.events_of_agency_where(agency_id, until, "").await
+    }
+
+    /// [`Self::events_of_agency`] with the fee events only (a year's fees
+    /// need nothing else, and the other events are most of the rows).
+    async fn fee_events_of_agency(
+        &self,
+        agency_id: i64,
+        until: &str,
+    ) -> Result<std::collections::HashMap<i64, Vec<RecordedEvent>>> {
+        let filter = format!(
+            "AND e.kind IN ('{}', '{}')",
+            EventKindName::FeeNotice.name(),
+            EventKindName::FeePaid.name()
+        );
+        self.events_of_agency_where(agency_id, Some(until), &filter)
+            .await
+    }
+
+    async fn events_of_agency_where(
+        &self,
+        agency_id: i64,
+        until: Option<&str>,
+        filter: &str,
+    ) -> Result<std::collections::HashMap<i64, Vec<RecordedEvent>>> {
         let until = until.unwrap_or("9999-12-31");
-        let rows: Vec<EventRow> = on_pool!(&self.pool, p => sqlx::query_as(
+        let sql = format!(
             "SELECT e.application_id, e.seq, e.payload, e.actor_label, e.created_at
              FROM application_events e JOIN applications a ON a.id = e.application_id
-             WHERE a.agency_id = $1 AND a.received_on <= $2 ORDER BY e.application_id, e.seq")
+             WHERE a.agency_id = $1 AND a.received_on <= $2 {filter} ORDER BY e.application_id, e.seq"
+        );
+        let rows: Vec<EventRow> = on_pool!(&self.pool, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(agency_id).bind(until).fetch_all(p).await)?;
         let mut out: std::collections::HashMap<i64, Vec<RecordedEvent>> = Default::default();
         for row in rows {
@@ -671,6 +699,7 @@ impl Store {
             "UPDATE applications SET status = $1, due_on = $2, outcome = COALESCE($3, outcome) WHERE id = $4")
             .bind(&status).bind(&due_on).bind(&outcome_id).bind(id)
             .execute(c).await.map(|r| r.rows_affected()))?;
+        crate::figures::refresh_in_tx(&mut tx, id).await?;
         append(
             &mut tx,
             AuditRecord {
@@ -852,25 +881,28 @@ impl Store {
     /// (`gongkai_domain::fees::collected_in_year`).
     pub async fn processing_fees_collected(&self, cap: &AgencyStaffView, year: i32) -> Result<u64> {
         let until = format!("{year:04}-12-31");
-        let events = self.events_of_agency(cap.agency_id(), Some(&until)).await?;
+        let events = self.fee_events_of_agency(cap.agency_id(), &until).await?;
         Ok(events
             .values()
-            .map(|history| {
-                let steps = history.iter().filter_map(|e| match e.event.kind {
-                    EventKind::FeeNotice => Some(FeeStep::Notice {
-                        amount_yuan: e
-                            .details
-                            .as_ref()
-                            .and_then(|d| d.fee_amount_yuan)
-                            .unwrap_or(0),
-                    }),
-                    EventKind::FeePaid => Some(FeeStep::Paid { on: e.event.on }),
-                    _ => None,
-                });
-                collected_in_year(steps, year)
-            })
+            .map(|history| fees_of_history(history, year))
             .fold(0u64, u64::saturating_add))
     }
+}
+
+/// 信息处理费 of one application's history collected in `year`.
+pub(crate) fn fees_of_history(history: &[RecordedEvent], year: i32) -> u64 {
+    let steps = history.iter().filter_map(|e| match e.event.kind {
+        EventKind::FeeNotice => Some(FeeStep::Notice {
+            amount_yuan: e
+                .details
+                .as_ref()
+                .and_then(|d| d.fee_amount_yuan)
+                .unwrap_or(0),
+        }),
+        EventKind::FeePaid => Some(FeeStep::Paid { on: e.event.on }),
+        _ => None,
+    });
+    collected_in_year(steps, year)
 }
 
 /// The result of a transfer: the sender's application (answered) and the
@@ -1027,6 +1059,7 @@ impl Store {
             "UPDATE applications SET status = $1, due_on = $2, outcome = $3 WHERE id = $4")
             .bind(&status).bind(&due_on).bind(outcome.id()).bind(id)
             .execute(c).await.map(|r| r.rows_affected()))?;
+        crate::figures::refresh_in_tx(&mut tx, id).await?;
 
         let new_status = enum_name(&new_clock.status);
         let new_due_on = new_clock.due_on.map(date_text);
@@ -1145,6 +1178,7 @@ pub(crate) async fn insert_application(tx: &mut Tx, a: ApplicationInsert<'_>) ->
         "INSERT INTO application_events (application_id, seq, kind, on_date, payload, actor_label, created_at) VALUES ($1, 1, 'received', $2, $3, $4, $5)")
         .bind(id).bind(a.received_on).bind(a.received_payload).bind(a.actor_label).bind(a.now)
         .execute(c).await.map(|r| r.rows_affected()))?;
+    crate::figures::refresh_in_tx(tx, id).await?;
     Ok(id)
 }
 

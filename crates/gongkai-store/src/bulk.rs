@@ -379,6 +379,8 @@ impl Store {
             status: String,
             due_on: Option<String>,
             outcome: Option<String>,
+            /// The table 三 summary columns (see `crate::figures`).
+            figures: (Option<String>, Option<String>, Option<&'static str>, i64),
             /// (kind name, date, payload) of every event, `received` first.
             events: Vec<(&'static str, String, String)>,
         }
@@ -459,6 +461,7 @@ impl Store {
                 status: enum_name(&clock.status),
                 due_on: clock.due_on.map(date_text),
                 outcome: outcome.map(|o| o.id().to_string()),
+                figures: crate::figures::bulk_columns(applicant.kind, &events, outcome),
                 events: stored,
             });
         }
@@ -468,7 +471,7 @@ impl Store {
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
             let got: Vec<(i64, String)> = on_tx!(&mut tx, c => {
                 let mut qb = sqlx::QueryBuilder::new(
-                    "INSERT INTO applications (agency_id, tracking_code, applicant_kind, applicant_name, id_number, credit_code, phone, email, address, identity_key, channel, received_on, request, status, due_on, outcome, created_at, updated_at) ");
+                    "INSERT INTO applications (agency_id, tracking_code, applicant_kind, applicant_name, id_number, credit_code, phone, email, address, identity_key, channel, received_on, request, status, due_on, outcome, created_at, updated_at, figures_received_on, figures_closed_on, figures_outcome, figures_flagged, figures_stale) ");
                 qb.push_values(chunk, |mut b, r| {
                     b.push_bind(r.agency_id).push_bind(r.code.as_str()).push_bind(r.kind.as_str())
                         .push_bind(r.name.as_str()).push_bind(r.id_number.as_deref())
@@ -478,7 +481,9 @@ impl Store {
                         .push_bind(r.received_on.as_str()).push_bind(r.request.as_str())
                         .push_bind(r.status.as_str()).push_bind(r.due_on.as_deref())
                         .push_bind(r.outcome.as_deref()).push_bind(now.as_str())
-                        .push_bind(now.as_str());
+                        .push_bind(now.as_str()).push_bind(r.figures.0.as_deref())
+                        .push_bind(r.figures.1.as_deref()).push_bind(r.figures.2)
+                        .push_bind(r.figures.3).push_bind(0i64);
                 });
                 qb.push(" RETURNING id, tracking_code");
                 qb.build_query_as::<(i64, String)>().fetch_all(c).await

@@ -384,6 +384,26 @@ impl Store {
         Ok(rows.into_iter().map(import_of_row).collect())
     }
 
+    /// [`Store::report_imports`] of each agency of `views` at once (the
+    /// roll-up), by agency id; an agency without imports is absent.
+    pub async fn report_imports_of(
+        &self,
+        views: &[AgencyStaffView],
+        year: i32,
+    ) -> Result<std::collections::HashMap<i64, Vec<ImportedReport>>> {
+        let rows: Vec<ImportRow> = on_pool!(&self.pool, p => sqlx::query_as(
+            concat!(select_import!(), " WHERE year = $1 AND retired_at IS NULL ORDER BY agency_name, id"))
+            .bind(i64::from(year)).fetch_all(p).await)?;
+        let wanted: std::collections::HashSet<i64> = views.iter().map(|v| v.agency_id()).collect();
+        let mut out: std::collections::HashMap<i64, Vec<ImportedReport>> = Default::default();
+        for imp in rows.into_iter().map(import_of_row) {
+            if wanted.contains(&imp.supervisor_agency_id) {
+                out.entry(imp.supervisor_agency_id).or_default().push(imp);
+            }
+        }
+        Ok(out)
+    }
+
     /// Every version (current and retired) of the viewed agency's imports
     /// of `year`, newest first.
     pub async fn report_import_history(

@@ -13,6 +13,7 @@ mod bulk;
 mod calendar;
 mod clock;
 mod copy;
+mod figures;
 mod imported_reports;
 mod intake;
 mod letters;
@@ -27,6 +28,8 @@ mod throttle;
 mod tokens;
 mod users;
 mod xxgk;
+mod year_inputs;
+pub use year_inputs::AgencyYear;
 
 pub use agencies::Agency;
 pub use applications::MAX_REQUEST_CHARS;
@@ -228,10 +231,12 @@ impl Store {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Migrate(e.to_string()))?;
-        Ok(Store {
+        let store = Store {
             pool: Pool::Sqlite(pool),
             sqlite_path: Some(path.to_path_buf()),
-        })
+        };
+        store.refresh_stale_figures().await?;
+        Ok(store)
     }
 
     pub async fn connect_postgres(url: &str) -> Result<Store> {
@@ -262,10 +267,12 @@ impl Store {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Migrate(e.to_string()))?;
-        Ok(Store {
+        let store = Store {
             pool: Pool::Postgres(pool),
             sqlite_path: None,
-        })
+        };
+        store.refresh_stale_figures().await?;
+        Ok(store)
     }
 
     pub fn backend(&self) -> Backend {

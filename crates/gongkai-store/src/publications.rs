@@ -478,7 +478,7 @@ async fn step(
     Ok((from, to, review_id))
 }
 
-fn catalog_of(rows: Vec<(String, Option<String>, String, i64)>) -> Vec<Category> {
+pub(crate) fn catalog_of(rows: Vec<(String, Option<String>, String, i64)>) -> Vec<Category> {
     if rows.is_empty() {
         return gongkai_domain::catalog::ordered(default_catalog());
     }

@@ -40,12 +40,11 @@ use crate::stored::{date_text, parse_date, rejected, today};
 use crate::{on_pool, on_tx, Result, Store, StoreError, Tx};
 use gongkai_calendar::Calendar;
 use gongkai_domain::annual::{
-    compute_report, draft_narrative, published_counts, AppealCase, AppealKind, AppealResult,
-    Art20Statistics, NarrativeFacts, PublishedItem, RegulatoryDocument, RegulatoryKind, WanYuan,
-    YearRecords,
+    draft_narrative, report_from_figures, AppealCase, AppealKind, AppealResult, Art20Statistics,
+    NamedCounts, NarrativeFacts, RegulatoryDocument, RegulatoryKind,
 };
-use gongkai_domain::figures::{ApplicationFacts, FiguresProblem};
-use gongkai_domain::publication::{ChannelKind, DocumentType};
+use gongkai_domain::figures::FiguresProblem;
+use gongkai_domain::publication::DocumentType;
 use gongkai_domain::records::{file_rows, report_deadline, statistics_from_rows, ReportStatus};
 use gongkai_domain::{AgencyAdmin, AgencyKind, AgencyStaffView, RecordsEditor, ReportReviewer};
 use gongkai_report::{check, has_errors, AnnualReport, Finding, Narrative};
@@ -60,7 +59,7 @@ fn invalid(field: &str, message: impl std::fmt::Display) -> StoreError {
     rejected("invalid_input", format!("字段 {field}：{message}"))
 }
 
-fn check_year(year: i32) -> Result<()> {
+pub(crate) fn check_year(year: i32) -> Result<()> {
     if (2019..=2100).contains(&year) {
         Ok(())
     } else {
@@ -267,7 +266,7 @@ fn narrative_json(n: &Narrative) -> String {
     serde_json::json!({ "preamble": n.preamble, "sections": n.sections }).to_string()
 }
 
-fn narrative_from_json(text: &str) -> Result<Narrative> {
+pub(crate) fn narrative_from_json(text: &str) -> Result<Narrative> {
     let v: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| StoreError::Conflict(format!("数据库中的年报正文无法读取：{e}")))?;
     let mut n = Narrative {
@@ -321,7 +320,7 @@ async fn locked_years(tx: &mut Tx, agency_id: i64) -> Result<Vec<i32>> {
     Ok(years.into_iter().map(|y| y as i32).collect())
 }
 
-type CaseRow = (
+pub(crate) type CaseRow = (
     i64,
     String,
     Option<i64>,
@@ -339,7 +338,7 @@ macro_rules! select_case {
     };
 }
 
-fn case_of_row(row: CaseRow) -> Result<(StoredAppealCase, AppealCase)> {
+pub(crate) fn case_of_row(row: CaseRow) -> Result<(StoredAppealCase, AppealCase)> {
     let (id, kind, application_id, filed_on, result, decided_on, reanswer, note, tracking) = row;
     let corrupt = |what: &str| StoreError::Conflict(format!("数据库中的案件{what}无法读取"));
     let kind = AppealKind::from_id(&kind).ok_or_else(|| corrupt("类型"))?;
@@ -377,7 +376,7 @@ fn case_of_row(row: CaseRow) -> Result<(StoredAppealCase, AppealCase)> {
 }
 
 impl Store {
-    async fn agency_kind_name(&self, agency_id: i64) -> Result<(AgencyKind, String)> {
+    pub(crate) async fn agency_kind_name(&self, agency_id: i64) -> Result<(AgencyKind, String)> {
         let row: Option<(String, String)> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT kind, name FROM agencies WHERE id = $1").bind(agency_id).fetch_optional(p).await)?;
         let (kind, name) = row.ok_or_else(|| StoreError::not_found("机关"))?;
@@ -398,12 +397,7 @@ impl Store {
         let row: Option<(i64, i64, i64, i64)> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT licensing, penalty, enforcement, fees_yuan FROM art20_statistics WHERE agency_id = $1 AND year = $2")
             .bind(cap.agency_id()).bind(i64::from(year)).fetch_optional(p).await)?;
-        Ok(row.map(|(l, p, e, f)| Art20Statistics {
-            licensing: u32::try_from(l).unwrap_or(0),
-            penalty: u32::try_from(p).unwrap_or(0),
-            enforcement: u32::try_from(e).unwrap_or(0),
-            administrative_fees: WanYuan::from_yuan(f),
-        }))
+        Ok(row.map(crate::year_inputs::statistics_of_row))
     }
 
     async fn put_statistics(
@@ -1037,171 +1031,13 @@ impl Store {
         Ok(out)
     }
 
-    /// The narrative's 主动公开 counts of `year`, by category (政府网站) and
-    /// channel, from the agency's public items and their channel records
-    /// (the rule: `gongkai_domain::annual::published_counts`).
-    async fn published_counts(
-        &self,
-        agency_id: i64,
-        year: i32,
-    ) -> Result<(Vec<(String, u32)>, Vec<(String, u32)>)> {
-        let items: Vec<(i64, Option<String>, Option<String>)> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT id, category_key, published_on FROM publications WHERE agency_id = $1 AND status IN ('published', 'repealed') ORDER BY id")
-            .bind(agency_id).fetch_all(p).await)?;
-        let channels: Vec<(i64, String, String)> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT c.publication_id, c.channel, c.released_on FROM publication_channels c JOIN publications p ON p.id = c.publication_id WHERE p.agency_id = $1 AND p.status IN ('published', 'repealed')")
-            .bind(agency_id).fetch_all(p).await)?;
-        let mut releases: std::collections::HashMap<i64, Vec<(ChannelKind, Date)>> =
-            Default::default();
-        for (id, channel, on) in channels {
-            if let Some(kind) = ChannelKind::parse(&channel) {
-                releases
-                    .entry(id)
-                    .or_default()
-                    .push((kind, parse_date(&on)?));
-            }
-        }
-        let catalog = self.catalog(agency_id).await?;
-        let name_of = |key: &Option<String>| {
-            key.as_deref()
-                .and_then(|k| catalog.iter().find(|c| c.key == k))
-                .map(|c| c.name.as_str())
-        };
-        let mut published = Vec::with_capacity(items.len());
-        for (_, _, on) in &items {
-            published.push(on.as_deref().map(parse_date).transpose()?);
-        }
-        let none: Vec<(ChannelKind, Date)> = Vec::new();
-        let rows: Vec<PublishedItem<'_>> = items
-            .iter()
-            .zip(published)
-            .map(|((id, key, _), published_on)| PublishedItem {
-                category: name_of(key),
-                published_on,
-                releases: releases.get(id).unwrap_or(&none),
-            })
-            .collect();
-        Ok(published_counts(&rows, year))
-    }
-
-    /// The report of `year` computed from the agency's records only: table 二
-    /// from its regulatory publications and Art. 20 statistics, table 三 from
-    /// applications, table 四 from cases; the staff's narrative when saved,
-    /// else one drafted from the same records. Findings from the rules, with
-    /// last year's published report (if any) for R6/R7.
-    pub async fn compute_year_report(
-        &self,
-        cap: &AgencyStaffView,
-        year: i32,
-    ) -> Result<YearReport> {
-        check_year(year)?;
-        let agency_id = cap.agency_id();
-        let (_, agency_name) = self.agency_kind_name(agency_id).await?;
-        let records = self.application_records(cap, year).await?;
-        let facts: Vec<ApplicationFacts<'_>> = records
-            .iter()
-            .map(|r| ApplicationFacts {
-                kind: r.kind,
-                events: &r.events,
-                outcome: r.outcome,
-            })
-            .collect();
-        let documents = self.regulatory_documents_of(agency_id).await?;
-        let statistics = self.statistics(cap, year).await?.unwrap_or_default();
-        let cases: Vec<AppealCase> = self
-            .appeal_cases_of(agency_id)
-            .await?
-            .into_iter()
-            .map(|(_, c)| c)
-            .collect();
-        let mut computed = compute_report(&YearRecords {
-            year,
-            agency_name: &agency_name,
-            applications: &facts,
-            documents: &documents,
-            statistics,
-            cases: &cases,
-        });
-        let state = self.report_state_of(agency_id, year).await?;
-        let saved = state.and_then(|s| s.narrative);
-        let drafted = saved.is_none();
-        computed.report.narrative = match saved {
-            Some(n) => n,
-            None => {
-                let last_day = Date::from_calendar_date(year, time::Month::December, 31)
-                    .map_err(|e| StoreError::Invalid(e.to_string()))?;
-                let staff = self
-                    .info_officers_of(agency_id)
-                    .await?
-                    .iter()
-                    .filter(|o| {
-                        parse_date(&o.since_on).is_ok_and(|d| d <= last_day)
-                            && o.left_on
-                                .as_deref()
-                                .is_none_or(|l| parse_date(l).is_ok_and(|d| d > last_day))
-                    })
-                    .count();
-                let trainings = self
-                    .trainings_of(agency_id, Some(year))
-                    .await?
-                    .into_iter()
-                    .map(|t| (t.topic, t.attendances))
-                    .collect();
-                let proposals = self.proposals_of(agency_id, year).await?;
-                let proposals = (!proposals.is_empty()).then(|| {
-                    (
-                        proposals.iter().map(|p| p.received).sum(),
-                        proposals.iter().map(|p| p.results_published).sum(),
-                    )
-                });
-                let (published_by_category, published_by_channel) =
-                    self.published_counts(agency_id, year).await?;
-                let fees = self.processing_fees_collected(cap, year).await?;
-                draft_narrative(
-                    &computed.report,
-                    &NarrativeFacts {
-                        published_by_category,
-                        published_by_channel,
-                        staff: u32::try_from(staff).unwrap_or(u32::MAX),
-                        trainings,
-                        proposals,
-                        processing_fees_yuan: i64::try_from(fees).unwrap_or(i64::MAX),
-                    },
-                )
-            }
-        };
-        let previous = self
-            .latest_version(agency_id, year - 1)
-            .await?
-            .and_then(|v| report_from_json(&v.report_json));
-        let findings = check(&computed.report, previous.as_ref());
-        Ok(YearReport {
-            report: computed.report,
-            findings,
-            problems: computed.problems,
-            drafted,
-        })
-    }
-
     // ---- workflow ----
 
     async fn report_state_of(&self, agency_id: i64, year: i32) -> Result<Option<ReportState>> {
         let row: Option<(String, Option<String>, String, i64, i64, String)> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT status, narrative, comments, locked, stale, updated_at FROM annual_reports WHERE agency_id = $1 AND year = $2")
             .bind(agency_id).bind(i64::from(year)).fetch_optional(p).await)?;
-        row.map(|(status, narrative, comments, locked, stale, updated_at)| {
-            Ok(ReportState {
-                status: ReportStatus::parse(&status).ok_or_else(|| {
-                    StoreError::Conflict(format!("数据库中的年报状态“{status}”无法读取"))
-                })?,
-                narrative: narrative.as_deref().map(narrative_from_json).transpose()?,
-                comments,
-                locked: locked != 0,
-                stale: stale != 0,
-                updated_at,
-            })
-        })
-        .transpose()
+        row.map(state_of_row).transpose()
     }
 
     /// Where the year's report stands (`None`: not started).
@@ -1620,4 +1456,110 @@ impl Store {
             overdue: first.is_none() && deadline.is_some_and(|d| today() > d),
         })
     }
+}
+
+/// A report state from its row (status, narrative, comments, locked, stale, updated_at).
+pub(crate) fn state_of_row(
+    (status, narrative, comments, locked, stale, updated_at): (
+        String,
+        Option<String>,
+        String,
+        i64,
+        i64,
+        String,
+    ),
+) -> Result<ReportState> {
+    Ok(ReportState {
+        status: ReportStatus::parse(&status)
+            .ok_or_else(|| StoreError::Conflict(format!("数据库中的年报状态“{status}”无法读取")))?,
+        narrative: narrative.as_deref().map(narrative_from_json).transpose()?,
+        comments,
+        locked: locked != 0,
+        stale: stale != 0,
+        updated_at,
+    })
+}
+
+/// What one agency's computed report of a year is assembled from (loaded
+/// for one agency by `Store::compute_year_report`, for many at once by
+/// `Store::compute_year_reports`).
+pub(crate) struct ReportInputs<'a> {
+    pub agency_name: &'a str,
+    pub figures: gongkai_domain::figures::YearFigures,
+    pub documents: &'a [RegulatoryDocument],
+    pub statistics: Art20Statistics,
+    pub cases: &'a [AppealCase],
+    /// The staff's narrative, when saved.
+    pub saved: Option<Narrative>,
+    /// What the drafted narrative states (needed when none is saved).
+    pub narrative_facts: Option<NarrativeFacts>,
+    /// Last year's published report (R6/R7).
+    pub previous: Option<&'a AnnualReport>,
+}
+
+/// The report from its inputs: tables from records, the saved or drafted
+/// narrative, the findings of the rules.
+pub(crate) fn assemble(inputs: ReportInputs<'_>) -> YearReport {
+    let mut computed = report_from_figures(
+        inputs.figures,
+        inputs.agency_name,
+        inputs.documents,
+        inputs.statistics,
+        inputs.cases,
+    );
+    let drafted = inputs.saved.is_none();
+    computed.report.narrative = match inputs.saved {
+        Some(n) => n,
+        None => draft_narrative(
+            &computed.report,
+            &inputs.narrative_facts.unwrap_or_default(),
+        ),
+    };
+    let findings = check(&computed.report, inputs.previous);
+    YearReport {
+        report: computed.report,
+        findings,
+        problems: computed.problems,
+        drafted,
+    }
+}
+
+/// The drafted narrative's facts from the agency's roster, trainings,
+/// proposals, published counts and fees of `year`.
+pub(crate) fn narrative_facts(
+    year: i32,
+    officers: &[InfoOfficer],
+    trainings: Vec<Training>,
+    proposals: &[ProposalCounts],
+    published: (NamedCounts, NamedCounts),
+    fees_yuan: u64,
+) -> Result<NarrativeFacts> {
+    let last_day = Date::from_calendar_date(year, time::Month::December, 31)
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let staff = officers
+        .iter()
+        .filter(|o| {
+            parse_date(&o.since_on).is_ok_and(|d| d <= last_day)
+                && o.left_on
+                    .as_deref()
+                    .is_none_or(|l| parse_date(l).is_ok_and(|d| d > last_day))
+        })
+        .count();
+    let (published_by_category, published_by_channel) = published;
+    Ok(NarrativeFacts {
+        published_by_category,
+        published_by_channel,
+        staff: u32::try_from(staff).unwrap_or(u32::MAX),
+        trainings: trainings
+            .into_iter()
+            .map(|t| (t.topic, t.attendances))
+            .collect(),
+        proposals: (!proposals.is_empty()).then(|| {
+            (
+                proposals.iter().map(|p| p.received).sum(),
+                proposals.iter().map(|p| p.results_published).sum(),
+            )
+        }),
+        processing_fees_yuan: i64::try_from(fees_yuan).unwrap_or(i64::MAX),
+    })
 }

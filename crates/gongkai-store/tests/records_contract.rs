@@ -216,6 +216,7 @@ async fn publish_locks_the_year_and_republish_makes_a_new_version() {
             .await
             .unwrap();
 
+        gongkai_testkit::assert_batch_agrees(s, std::slice::from_ref(&view), 2024..=2026, label).await;
         let computed = s.compute_year_report(&view, 2025).await.unwrap();
         let r = &computed.report;
         assert_eq!(
@@ -446,6 +447,7 @@ async fn table_two_and_published_counts_come_from_publications() {
             .await
             .unwrap();
         let view = drafter.view();
+        gongkai_testkit::assert_batch_agrees(s, std::slice::from_ref(&view), 2024..=2026, label).await;
         let r = s.compute_year_report(&view, year).await.unwrap();
         let v = |row: &str, field: &str| {
             r.report
@@ -591,6 +593,8 @@ async fn a_corrected_case_reopens_the_application() {
         let last = reopened.events.last().unwrap();
         assert_eq!(last.event.kind.kind_name(), EventKindName::Reopened);
         assert_eq!(last.event.on, date!(2025 - 06 - 03));
+        // The reopening is in the stored summary too.
+        gongkai_testkit::assert_figures_agree(s, &editor.view(), 2024..=2026, label).await;
         assert!(
             last.reason.as_deref().unwrap_or("").contains("结果纠正"),
             "{:?}",
@@ -702,6 +706,7 @@ async fn the_narrative_states_the_fees_collected() {
         )
         .await
         .unwrap();
+        gongkai_testkit::assert_batch_agrees(s, std::slice::from_ref(&view), 2024..=2026, label).await;
         let r = s.compute_year_report(&view, 2025).await.unwrap();
         assert!(
             r.report.narrative.sections[5].contains("未收取信息处理费"),
@@ -721,6 +726,7 @@ async fn the_narrative_states_the_fees_collected() {
         .unwrap();
         assert_eq!(s.processing_fees_collected(&view, 2025).await.unwrap(), 100);
         assert_eq!(s.processing_fees_collected(&view, 2024).await.unwrap(), 0);
+        gongkai_testkit::assert_batch_agrees(s, std::slice::from_ref(&view), 2024..=2026, label).await;
         let r = s.compute_year_report(&view, 2025).await.unwrap();
         let six = &r.report.narrative.sections[5];
         assert!(

@@ -40,11 +40,12 @@ use gongkai_docs::{Block, Cell, Doc, Table};
 use gongkai_domain::access::{rollup_importer_of, staff_view_of};
 use gongkai_domain::oversight::outcome_categories;
 use gongkai_domain::records::ReportStatus;
-use gongkai_domain::{AgencyTree, Principal};
+use gongkai_domain::{AgencyStaffView, AgencyTree, Principal};
 use gongkai_report::labels::{self, RowPlace};
 use gongkai_report::{check, rollup, AnnualReport, Finding};
 use gongkai_store::{Agency, ImportedReport, NewReportImport};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// Largest import request body (the file plus the form fields).
 pub const IMPORT_BODY_LIMIT: usize = gongkai_store::MAX_REPORT_IMPORT_BYTES + 64 * 1024;
@@ -140,7 +141,7 @@ pub struct RollupRow {
     pub chain: Chain,
 }
 
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 enum Key {
     Platform(i64),
     Imported(String),
@@ -175,32 +176,34 @@ async fn entries(
 ) -> Result<Vec<Entry>, AppError> {
     let store = state.store();
     let subtree = tree.descendants_of(agency.id);
-    let mut out = Vec::new();
-    let previous_of = |key: &Key| -> Option<&AnnualReport> {
-        last?
-            .iter()
-            .find(|e| &e.key == key)
-            .and_then(|e| e.report.as_ref())
-    };
-    for a in all
+    let last_by_key: HashMap<&Key, &AnnualReport> = last
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| Some((&e.key, e.report.as_ref()?)))
+        .collect();
+    let previous_of = |key: &Key| -> Option<&AnnualReport> { last_by_key.get(key).copied() };
+    // Each agency below is read with the viewer's own staff view of it, all
+    // at once (a few queries per year, not some twenty per agency).
+    let below: Vec<(&Agency, AgencyStaffView)> = all
         .iter()
         .filter(|a| a.id != agency.id && subtree.contains(&a.id))
-    {
-        let Some(view) = staff_view_of(p, tree, a.id) else {
+        .filter_map(|a| Some((a, staff_view_of(p, tree, a.id)?)))
+        .collect();
+    let views: Vec<AgencyStaffView> = below.iter().map(|(_, v)| v.clone()).collect();
+    let mut overview = store.year_overview(&views, year).await?;
+    let mut out = Vec::new();
+    for (a, _) in &below {
+        let Some(o) = overview.remove(&a.id) else {
             continue;
         };
-        let versions = store.report_versions(a.id, year).await?;
-        let (status, published_on, report, findings) = match (versions.first(), versions.last()) {
+        let (status, published_on, report, findings) = match (o.versions.first(), o.versions.last())
+        {
             (Some(first), Some(latest)) => {
                 let report = gongkai_store::report_from_json(&latest.report_json);
                 // Findings against last year's published report (R6, R7).
-                let previous = store
-                    .latest_version(a.id, year - 1)
-                    .await?
-                    .and_then(|v| gongkai_store::report_from_json(&v.report_json));
                 let findings = report
                     .as_ref()
-                    .map(|r| check(r, previous.as_ref()))
+                    .map(|r| check(r, o.previous.as_ref()))
                     .unwrap_or_default();
                 (
                     if first.late {
@@ -214,7 +217,7 @@ async fn entries(
                 )
             }
             _ => {
-                let status = match store.report_state(&view, year).await? {
+                let status = match &o.state {
                     None => "未开始",
                     Some(s) => match s.status {
                         ReportStatus::Draft => "草稿",
@@ -224,7 +227,8 @@ async fn entries(
                         ReportStatus::Published => "已发布",
                     },
                 };
-                let computed = store.compute_year_report(&view, year).await?;
+                // The store computes every agency with nothing published.
+                let computed = o.computed.ok_or_else(AppError::internal)?;
                 (
                     status,
                     String::new(),
@@ -244,7 +248,7 @@ async fn entries(
                 errors: findings.iter().filter(|f| f.is_error()).count(),
                 warnings: findings.iter().filter(|f| !f.is_error()).count(),
                 findings: findings.iter().map(FindingView::from).collect(),
-                source: if versions.is_empty() {
+                source: if o.versions.is_empty() {
                     "按记录计算的草稿"
                 } else {
                     "已发布版本"
@@ -261,12 +265,16 @@ async fn entries(
         });
     }
     // Imports made by the agency itself or by an agency below it.
-    for owner in all.iter().filter(|a| subtree.contains(&a.id)) {
-        let Some(view) = staff_view_of(p, tree, owner.id) else {
-            continue;
-        };
+    let owners: Vec<(&Agency, AgencyStaffView)> = all
+        .iter()
+        .filter(|a| subtree.contains(&a.id))
+        .filter_map(|a| Some((a, staff_view_of(p, tree, a.id)?)))
+        .collect();
+    let owner_views: Vec<AgencyStaffView> = owners.iter().map(|(_, v)| v.clone()).collect();
+    let mut imports = store.report_imports_of(&owner_views, year).await?;
+    for (owner, _) in &owners {
         let can_delete = rollup_importer_of(p, tree, owner.id).is_some();
-        for imp in store.report_imports(&view, year).await? {
+        for imp in imports.remove(&owner.id).unwrap_or_default() {
             out.push(import_entry(imp, owner, can_delete, &previous_of));
         }
     }
