@@ -17,6 +17,7 @@
 //! index, so a feeder knows where to resume: [`SearchIndex::cursor`].
 
 mod error;
+mod facets;
 mod highlight;
 mod index;
 mod query;

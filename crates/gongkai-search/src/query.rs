@@ -3,7 +3,7 @@
 
 use std::ops::Bound;
 
-use tantivy::collector::{Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
+use tantivy::collector::{Count, MultiCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery,
@@ -12,6 +12,7 @@ use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::error::Result;
+use crate::facets::ChildFacetCounts;
 use crate::highlight;
 use crate::index::Generation;
 use crate::schema::{self, category_facet, date_to_tantivy, one, Fields};
@@ -263,11 +264,7 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
             Facet::root()
         }
     };
-    let facet_collector = |dim: Dim, field: &str| {
-        let mut c = FacetCollector::for_field(field);
-        c.add_facet(facet_root(dim));
-        c
-    };
+    let facet_collector = |dim: Dim, field: &str| ChildFacetCounts::new(field, &facet_root(dim));
 
     // One pass for the hits, the count and the facets of every dimension
     // that has no filter of its own (their counts are over the same query);
@@ -310,14 +307,12 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
     }
     let mut counts: Vec<(Dim, Vec<(Facet, u64)>)> = Vec::new();
     for (dim, h) in shared_facets {
-        let c = h.extract(&mut fruits);
-        counts.push((dim, children(&c, &facet_root(dim))));
+        counts.push((dim, h.extract(&mut fruits)));
     }
     for (dim, field) in FACET_DIMS {
         if filtered.contains(&dim) {
             let query = combine(&text, &filters, Some(dim));
-            let c = searcher.search(&*query, &facet_collector(dim, field))?;
-            counts.push((dim, children(&c, &facet_root(dim))));
+            counts.push((dim, searcher.search(&*query, &facet_collector(dim, field))?));
         }
     }
 
@@ -337,13 +332,6 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
         hits,
         facets,
     })
-}
-
-fn children(counts: &FacetCounts, under: &Facet) -> Vec<(Facet, u64)> {
-    counts
-        .get(under.clone())
-        .map(|(f, n)| (f.clone(), n))
-        .collect()
 }
 
 fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {

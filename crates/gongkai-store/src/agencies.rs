@@ -84,6 +84,15 @@ impl Store {
         Ok(rows.into_iter().map(AgencyRow::into_agency).collect())
     }
 
+    /// Every agency as [`Store::agencies`] when there are at most `n`
+    /// (`None` on a larger platform: a province's thousands are not listed).
+    pub async fn agencies_at_most(&self, n: usize) -> Result<Option<Vec<Agency>>> {
+        let limit = i64::try_from(n).unwrap_or(i64::MAX - 1) + 1;
+        let rows: Vec<AgencyRow> = on_pool!(&self.pool, p => sqlx::query_as(
+            concat!(select_agency!(), " ORDER BY sort_order, id LIMIT $1")).bind(limit).fetch_all(p).await)?;
+        Ok((rows.len() <= n).then(|| rows.into_iter().map(AgencyRow::into_agency).collect()))
+    }
+
     pub async fn agency_by_code(&self, code: &str) -> Result<Option<Agency>> {
         let row: Option<AgencyRow> = on_pool!(&self.pool, p => sqlx::query_as(
             concat!(select_agency!(), " WHERE code = $1")).bind(code).fetch_optional(p).await)?;

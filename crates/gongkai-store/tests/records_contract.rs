@@ -216,7 +216,8 @@ async fn publish_locks_the_year_and_republish_makes_a_new_version() {
             .await
             .unwrap();
 
-        gongkai_testkit::assert_batch_agrees(s, std::slice::from_ref(&view), 2024..=2026, label).await;
+        gongkai_testkit::assert_batch_agrees(s, std::slice::from_ref(&view), 2024..=2026, label)
+            .await;
         let computed = s.compute_year_report(&view, 2025).await.unwrap();
         let r = &computed.report;
         assert_eq!(
@@ -447,7 +448,8 @@ async fn table_two_and_published_counts_come_from_publications() {
             .await
             .unwrap();
         let view = drafter.view();
-        gongkai_testkit::assert_batch_agrees(s, std::slice::from_ref(&view), 2024..=2026, label).await;
+        gongkai_testkit::assert_batch_agrees(s, std::slice::from_ref(&view), 2024..=2026, label)
+            .await;
         let r = s.compute_year_report(&view, year).await.unwrap();
         let v = |row: &str, field: &str| {
             r.report
@@ -706,7 +708,8 @@ async fn the_narrative_states_the_fees_collected() {
         )
         .await
         .unwrap();
-        gongkai_testkit::assert_batch_agrees(s, std::slice::from_ref(&view), 2024..=2026, label).await;
+        gongkai_testkit::assert_batch_agrees(s, std::slice::from_ref(&view), 2024..=2026, label)
+            .await;
         let r = s.compute_year_report(&view, 2025).await.unwrap();
         assert!(
             r.report.narrative.sections[5].contains("未收取信息处理费"),
@@ -726,7 +729,8 @@ async fn the_narrative_states_the_fees_collected() {
         .unwrap();
         assert_eq!(s.processing_fees_collected(&view, 2025).await.unwrap(), 100);
         assert_eq!(s.processing_fees_collected(&view, 2024).await.unwrap(), 0);
-        gongkai_testkit::assert_batch_agrees(s, std::slice::from_ref(&view), 2024..=2026, label).await;
+        gongkai_testkit::assert_batch_agrees(s, std::slice::from_ref(&view), 2024..=2026, label)
+            .await;
         let r = s.compute_year_report(&view, 2025).await.unwrap();
         let six = &r.report.narrative.sections[5];
         assert!(

@@ -151,6 +151,44 @@ async fn published_items_are_found_by_the_feed_and_withdrawn_ones_are_gone() {
             .contains(&format!("href=\"/gulou/xxgk/{}\"", p.id)));
         assert!(page.body.contains("<label for=\"q\">关键词</label>"));
         assert!(page.body.contains("发布机关"));
+        // A small platform lists every agency in the filter.
+        let sibling = &app.seeded.sibling;
+        let option = |code: &str| format!("<option value=\"{code}\"");
+        assert!(page.body.contains(&option(&sibling.code)), "{label}");
+
+        // A province's thousands are not listed: the results' agencies and
+        // the selected one only.
+        let op = gongkai_domain::ConsoleOperator::local();
+        let many: Vec<gongkai_store::BulkAgency> = (0..301)
+            .map(|i| gongkai_store::BulkAgency {
+                parent_id: Some(app.seeded.province.id),
+                draft: gongkai_domain::AgencyDraft {
+                    code: format!("extra-{i}"),
+                    kind: gongkai_domain::AgencyKind::Department,
+                    name: format!("测试局{i}"),
+                    short_name: String::new(),
+                    org_code: String::new(),
+                    office: Default::default(),
+                },
+            })
+            .collect();
+        s.bulk_add_agencies(&op, many).await.unwrap();
+        let page = app.get("/search?q=%E6%A0%B8%E6%9F%A5", None).await;
+        assert!(page.body.contains(&option("gulou")), "{label}");
+        assert!(!page.body.contains(&option(&sibling.code)), "{label}");
+        assert!(!page.body.contains(&option("extra-7")), "{label}");
+        let page = app
+            .get(
+                &format!("/search?q=%E6%A0%B8%E6%9F%A5&agency={}", sibling.code),
+                None,
+            )
+            .await;
+        assert!(
+            page.body
+                .contains(&format!("{} selected>", option(&sibling.code))),
+            "{label}: {}",
+            page.body
+        );
 
         // Withdrawn: gone within a second.
         s.withdraw_publication(&approver, p.id, "发布有误")

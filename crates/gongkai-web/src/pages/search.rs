@@ -4,7 +4,7 @@
 
 use super::Nav;
 use crate::auth::MaybeSession;
-use crate::error::{render, PageError};
+use crate::error::{render, AppError, PageError};
 use crate::search::{item_url, validity_label, SearchParams};
 use crate::AppState;
 use askama::Template;
@@ -212,6 +212,38 @@ fn view(p: &SearchParams, r: SearchResults) -> ResultsView {
     }
 }
 
+/// Most agencies the filter lists in full.
+const MAX_AGENCY_CHOICES: usize = 300;
+
+/// The agency filter's choices: every agency on a platform of up to
+/// [`MAX_AGENCY_CHOICES`]; on a larger one (a province's thousands, which
+/// would make every result page a megabyte) the agencies of the results'
+/// facet and the selected one.
+async fn agency_choices(
+    state: &AppState,
+    selected: &str,
+    facet: Vec<(String, String)>,
+) -> Result<Vec<Choice>, AppError> {
+    let store = state.store();
+    let mut pairs: Vec<(String, String)> = match store.agencies_at_most(MAX_AGENCY_CHOICES).await? {
+        Some(all) => all.into_iter().map(|a| (a.code, a.name)).collect(),
+        None => facet,
+    };
+    if !selected.is_empty() && !pairs.iter().any(|(code, _)| code == selected) {
+        if let Some(a) = store.agency_by_code(selected).await? {
+            pairs.insert(0, (a.code, a.name));
+        }
+    }
+    Ok(pairs
+        .into_iter()
+        .map(|(value, label)| Choice {
+            selected: value == selected,
+            value,
+            label,
+        })
+        .collect())
+}
+
 pub async fn search_page_get(
     State(state): State<AppState>,
     MaybeSession(session): MaybeSession,
@@ -225,10 +257,19 @@ pub async fn search_page_get(
         ),
     };
     let mut results = None;
+    let mut facet_agencies: Vec<(String, String)> = Vec::new();
     if error.is_none() {
         match params.to_query() {
             Ok(query) => match crate::search::run(state.search(), query).await {
-                Ok(r) => results = Some(view(&params, r)),
+                Ok(r) => {
+                    facet_agencies = r
+                        .facets
+                        .agency
+                        .iter()
+                        .map(|f| (f.value.clone(), f.label.clone()))
+                        .collect();
+                    results = Some(view(&params, r));
+                }
                 Err(e) => return Err(PageError(e)),
             },
             Err(e) => error = Some(e.message),
@@ -247,17 +288,7 @@ pub async fn search_page_get(
         from: value(&params.from),
         to: value(&params.to),
         category: value(&params.category),
-        agencies: state
-            .store()
-            .agencies()
-            .await?
-            .into_iter()
-            .map(|a| Choice {
-                selected: a.code == agency,
-                value: a.code,
-                label: a.name,
-            })
-            .collect(),
+        agencies: agency_choices(&state, &agency, facet_agencies).await?,
         validities: Validity::ALL
             .iter()
             .map(|v| Choice {
