@@ -189,7 +189,9 @@ criterion_group! {
 /// - `GONGKAI_REPORT_DUMP=FILE`: write the `Debug` form of every outcome
 ///   (the batch, the golden fixtures and the corpus when present, and the
 ///   files of `GONGKAI_REPORT_DUMP_DIR` if set) to FILE, to compare the
-///   reader's results before and after a change.
+///   reader's results before and after a change;
+/// - `GONGKAI_REPORT_BATCH_DIR=DIR`: write the batch to DIR, one file per
+///   report.
 fn aids() -> bool {
     if let Ok(n) = std::env::var("GONGKAI_REPORT_PROFILE") {
         let n: usize = n.parse().unwrap_or(1);
@@ -203,6 +205,16 @@ fn aids() -> bool {
             }
         }
         println!("{findings} findings");
+        return true;
+    }
+    if let Ok(dir) = std::env::var("GONGKAI_REPORT_BATCH_DIR") {
+        // The generated batch as files (seeds for mutated inputs).
+        for (i, r) in batch(200).iter().enumerate() {
+            let f = std::path::Path::new(&dir).join(format!("batch-{i:03}.txt"));
+            if let Err(e) = std::fs::write(&f, r) {
+                eprintln!("{}: {e}", f.display());
+            }
+        }
         return true;
     }
     if let Ok(path) = std::env::var("GONGKAI_REPORT_DUMP") {

@@ -72,12 +72,13 @@ fn trim(s: &str) -> &str {
     }
 }
 
-/// Does `t` hold a full-width bar (｜, bytes EF BD 9C)?
-fn has_fullwidth_bar(t: &str) -> bool {
-    static BAR: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
-    BAR.get_or_init(|| memchr::memmem::Finder::new("｜".as_bytes()))
-        .find(t.as_bytes())
-        .is_some()
+/// Does `t` hold a bar, `|` or the full-width `｜` (bytes EF BD 9C)? One
+/// `memchr2` over the line: a searcher set up per line cost more than the
+/// few full-width chars (EF lead bytes) it stops at.
+fn has_bar(t: &str) -> bool {
+    let b = t.as_bytes();
+    memchr::memchr2_iter(b'|', 0xEF, b)
+        .any(|i| b.get(i) == Some(&b'|') || b.get(i + 1..i + 3) == Some(&[0xBD, 0x9C][..]))
 }
 
 /// `t.chars().any(char::is_whitespace)`, from the bytes unless a byte that
@@ -95,7 +96,7 @@ fn split_line(line: &str) -> Vec<Cow<'_, str>> {
     if t.is_empty() {
         return Vec::new();
     }
-    if memchr::memchr(b'|', t.as_bytes()).is_some() || has_fullwidth_bar(t) {
+    if has_bar(t) {
         let separator_row = t
             .chars()
             .all(|c| matches!(c, '|' | '｜' | '-' | ':' | ' ' | '\t' | '—'));
@@ -701,6 +702,15 @@ impl Vocab {
             .map(|e| e.key.as_str())
     }
 
+    /// [`key`] of a label: the entry's key when `label` is the text of an
+    /// entry (no allocation), else computed.
+    fn key_of<'s>(&'s self, label: &str) -> Cow<'s, str> {
+        match self.key_of_label(label) {
+            Some(k) => Cow::Borrowed(k),
+            None => Cow::Owned(key(label)),
+        }
+    }
+
     /// The entry whose key is exactly `k`.
     fn exact(&self, k: &str) -> Option<usize> {
         if k.len() > self.exact_max {
@@ -1200,9 +1210,10 @@ enum Kind {
 /// The kind of a cell, `None` for a page footer.
 fn cell_kind(c: &str) -> Option<Kind> {
     // Fast paths, same answers: plain digits are a value; a cell whose first
-    // non-blank folded char is a CJK ideograph other than 第 (page footers)
-    // and 无 (a blank marker) is text (footers, blank markers and numbers
-    // all start with a digit, a sign, a mark or one of those two).
+    // non-blank folded char is none of those a page footer (- 第), a blank
+    // marker (- / \ _ ~ 无), a number (digit, sign) or a digit run (digit,
+    // - . ,) can start with is text (it is not blank either: that char is
+    // not whitespace).
     if !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()) {
         return Some(Kind::Value);
     }
@@ -1211,7 +1222,9 @@ fn cell_kind(c: &str) -> Option<Kind> {
         .map(crate::normalize::fold_char)
         .find(|x| !x.is_whitespace());
     if let Some(f) = first {
-        if matches!(f, '\u{3400}'..='\u{9FFF}') && f != '第' && f != '无' {
+        if !(f.is_ascii_digit()
+            || matches!(f, '-' | '+' | '.' | ',' | '/' | '\\' | '_' | '~' | '第' | '无'))
+        {
             return Some(Kind::Text);
         }
     }
@@ -1368,9 +1381,10 @@ impl<'a, 'r> Reader<'a, 'r> {
             Some((Label::Caption, text, _)) => {
                 self.finish();
                 self.table = Some(2);
+                let text_key = self.vocab.key_of(text);
                 self.caption = labels::proactive_blocks(self.format)
                     .iter()
-                    .position(|b| key(b.caption) == key(text));
+                    .position(|b| self.vocab.key_of(b.caption) == text_key);
             }
             Some((Label::ProHeader, text, _)) if self.table == Some(2) => {
                 self.finish();
@@ -1382,7 +1396,8 @@ impl<'a, 'r> Reader<'a, 'r> {
                         .flat_map(|b| b.fields.iter().map(|f| f.label))
                         .collect(),
                 };
-                let exact = k == key(labels::CONTENT_HEADER) || own.iter().any(|l| key(l) == k);
+                let exact = self.vocab.key_of(labels::CONTENT_HEADER) == k
+                    || own.iter().any(|l| self.vocab.key_of(l) == k);
                 if !exact {
                     let caption = self
                         .caption
@@ -2070,6 +2085,10 @@ mod tests {
             "（一）予以公开",
             "a｜b",
             "a|b",
+            "ab｜",
+            "｜",
+            "（）",
+            "\u{ef}",
             "ａ\u{200b}",
             "\u{b}x\u{c}",
             "é",
@@ -2082,7 +2101,7 @@ mod tests {
                 s.chars().any(char::is_whitespace),
                 "{s:?}"
             );
-            assert_eq!(has_fullwidth_bar(s), s.contains('｜'), "{s:?}");
+            assert_eq!(has_bar(s), s.contains(['|', '｜']), "{s:?}");
         }
     }
 }
