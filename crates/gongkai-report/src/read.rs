@@ -81,14 +81,53 @@ fn has_bar(t: &str) -> bool {
         .any(|i| b.get(i) == Some(&b'|') || b.get(i + 1..i + 3) == Some(&[0xBD, 0x9C][..]))
 }
 
-/// `t.chars().any(char::is_whitespace)`, from the bytes unless a byte that
-/// can start a whitespace char occurs.
+/// The bytes that start a whitespace char (`char::is_whitespace`): 1 for
+/// the ASCII ones, 2 for lead bytes of the others (U+0085, U+00A0 by C2;
+/// U+1680 by E1; U+2000–U+200A, U+2028, U+2029, U+202F, U+205F by E2;
+/// U+3000 by E3).
+static WS_START: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'\t' as usize] = 1;
+    t[b'\n' as usize] = 1;
+    t[0x0B] = 1;
+    t[0x0C] = 1;
+    t[b'\r' as usize] = 1;
+    t[b' ' as usize] = 1;
+    t[0xC2] = 2;
+    t[0xE1] = 2;
+    t[0xE2] = 2;
+    t[0xE3] = 2;
+    t
+};
+
+/// `t.chars().any(char::is_whitespace)`, from the bytes: CJK text has many
+/// E3 lead bytes (、。《》) that a test by lead byte alone would decode.
 fn has_whitespace(t: &str) -> bool {
     let b = t.as_bytes();
-    let maybe = b
-        .iter()
-        .any(|&x| x.is_ascii_whitespace() || x == 0x0B || matches!(x, 0xC2 | 0xE1..=0xE3));
-    maybe && t.chars().any(char::is_whitespace)
+    for (i, &x) in b.iter().enumerate() {
+        let class = WS_START.get(usize::from(x)).copied().unwrap_or(0);
+        if class == 0 {
+            continue;
+        }
+        if class == 1 {
+            return true;
+        }
+        let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
+        let ws = match x {
+            0xC2 => matches!(next(1), 0x85 | 0xA0),
+            0xE1 => next(1) == 0x9A && next(2) == 0x80,
+            0xE2 => match next(1) {
+                0x80 => matches!(next(2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF),
+                0x81 => next(2) == 0x9F,
+                _ => false,
+            },
+            _ => next(1) == 0x80 && next(2) == 0x80,
+        };
+        if ws {
+            return true;
+        }
+    }
+    false
 }
 
 fn split_line(line: &str) -> Vec<Cow<'_, str>> {
@@ -717,6 +756,15 @@ impl Vocab {
             return None;
         }
         self.exact.get(k).copied()
+    }
+
+    /// [`Vocab::classify_uncached`] with the exact entries first, as
+    /// [`Vocab::classify`] answers, not remembered.
+    fn classify_once(&self, k: &str) -> Option<(usize, f64)> {
+        match self.exact(k) {
+            Some(i) => Some((i, 1.0)),
+            None => self.classify_uncached(k),
+        }
     }
 
     /// [`Vocab::classify_uncached`], remembered per document (the same cell
@@ -1359,14 +1407,21 @@ impl<'a, 'r> Reader<'a, 'r> {
         }
     }
 
-    fn text(&mut self, raw: &'r str, k: &'r str) {
+    /// A text cell; `known` is its classification when already made (the
+    /// narrative pass classifies every row of one cell).
+    fn text(&mut self, raw: &'r str, k: &'r str, known: Option<Option<(usize, f64)>>) {
         if k.is_empty() {
             return;
         }
-        let classified = self
-            .vocab
-            .classify(&mut self.classified, k)
-            .map(|(e, s)| (e.label, e.text, s));
+        let classified = match known {
+            Some(found) => {
+                found.and_then(|(i, s)| self.vocab.entries.get(i).map(|e| (e.label, e.text, s)))
+            }
+            None => self
+                .vocab
+                .classify(&mut self.classified, k)
+                .map(|(e, s)| (e.label, e.text, s)),
+        };
         match classified {
             Some((Label::Heading(h), _, _)) => {
                 self.finish();
@@ -1993,10 +2048,16 @@ fn read_rows(rows: Vec<Row<'_>>) -> ReadOutcome {
     let mut pre_lines: Vec<String> = Vec::new();
     let mut pre_is_title: Vec<bool> = Vec::new();
     let mut sections: [Vec<String>; 6] = Default::default();
+    // The classification of each row of one cell, reused by the tables.
+    let mut single: Vec<Option<(usize, f64)>> = vec![None; rows.len()];
     for (ri, row) in rows.iter().enumerate() {
         if let [_] = row.cells.as_slice() {
             let k = keys.get(ri, 0);
-            if let Some((e, s)) = vocab.classify(&mut reader.classified, k) {
+            let found = vocab.classify_once(k);
+            if let Some(slot) = single.get_mut(ri) {
+                *slot = found;
+            }
+            if let Some((e, s)) = found.and_then(|(i, s)| vocab.entries.get(i).map(|e| (e, s))) {
                 if let Label::Heading(h) = e.label {
                     if s >= 0.75 && !row.table {
                         section = Some(h);
@@ -2035,16 +2096,23 @@ fn read_rows(rows: Vec<Row<'_>>) -> ReadOutcome {
     }
 
     // Tables.
+    // Row by row (a row's tokens depend on the row alone).
     let mut toks = Vec::new();
     let mut cells = Vec::new();
     for (ri, row) in rows.iter().enumerate() {
+        toks.clear();
         row_tokens(row, ri, &keys, &mut cells, &mut toks);
-    }
-    for t in toks {
-        match t {
-            Tok::Text(s, k) => reader.text(s, k),
-            Tok::Num(_) | Tok::Blank => reader.value(t),
-            Tok::RowEnd { multi } => reader.row_end(multi),
+        let known = if row.cells.len() == 1 {
+            single.get(ri).copied()
+        } else {
+            None
+        };
+        for &t in &toks {
+            match t {
+                Tok::Text(s, k) => reader.text(s, k, known),
+                Tok::Num(_) | Tok::Blank => reader.value(t),
+                Tok::RowEnd { multi } => reader.row_end(multi),
+            }
         }
     }
     reader.finish();
@@ -2067,6 +2135,17 @@ fn read_rows(rows: Vec<Row<'_>>) -> ReadOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whitespace_by_bytes_agrees() {
+        // Every char alone and between ideographs.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let alone = c.to_string();
+            assert_eq!(has_whitespace(&alone), c.is_whitespace(), "{c:?}");
+            let framed = format!("规{c}章");
+            assert_eq!(has_whitespace(&framed), c.is_whitespace(), "{c:?}");
+        }
+    }
 
     #[test]
     fn fast_text_helpers_agree() {
