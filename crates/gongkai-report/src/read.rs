@@ -33,13 +33,47 @@ pub fn doc_from_text_lines(text: &str) -> Doc {
 
 // ---------- rows ----------
 
-#[derive(Debug, Clone)]
-struct Row<'a> {
-    cells: Vec<Cow<'a, str>>,
+/// A row: its cells are `Rows::cells[start..end]`.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    start: u32,
+    end: u32,
     /// From a real table (its empty cells are real cells).
     table: bool,
     /// A level-1 heading (document title).
     title: bool,
+}
+
+/// Every row's cells in one vector (no `Vec` per row).
+#[derive(Debug, Default)]
+struct Rows<'a> {
+    cells: Vec<Cow<'a, str>>,
+    rows: Vec<Row>,
+}
+
+impl<'a> Rows<'a> {
+    fn with_capacity(rows: usize, cells: usize) -> Rows<'a> {
+        Rows {
+            cells: Vec::with_capacity(cells),
+            rows: Vec::with_capacity(rows),
+        }
+    }
+
+    fn cells_of(&self, row: &Row) -> &[Cow<'a, str>] {
+        self.cells
+            .get(row.start as usize..row.end as usize)
+            .unwrap_or(&[])
+    }
+
+    /// Ends a row at the current end of `cells`, from `start`.
+    fn push_row(&mut self, start: usize, table: bool, title: bool) {
+        self.rows.push(Row {
+            start: start as u32,
+            end: self.cells.len() as u32,
+            table,
+            title,
+        });
+    }
 }
 
 /// `s.trim()`, answered from the first and last bytes when neither end can
@@ -130,33 +164,35 @@ fn has_whitespace(t: &str) -> bool {
     false
 }
 
-fn split_line(line: &str) -> Vec<Cow<'_, str>> {
+/// The cells of a line, appended to `cells` (none for an empty line or a
+/// markdown separator row).
+fn split_line<'a>(line: &'a str, cells: &mut Vec<Cow<'a, str>>) {
     let t = trim(line);
     if t.is_empty() {
-        return Vec::new();
+        return;
     }
     if has_bar(t) {
         let separator_row = t
             .chars()
             .all(|c| matches!(c, '|' | '｜' | '-' | ':' | ' ' | '\t' | '—'));
         if separator_row {
-            return Vec::new(); // markdown separator row
+            return; // markdown separator row
         }
-        let mut cells: Vec<Cow<str>> = t
-            .split(['|', '｜'])
-            .map(|c| Cow::Borrowed(trim(c)))
-            .collect();
-        if t.starts_with(['|', '｜']) && cells.first().is_some_and(|c| c.is_empty()) {
-            cells.remove(0);
+        let first = cells.len();
+        cells.extend(t.split(['|', '｜']).map(|c| Cow::Borrowed(trim(c))));
+        if t.starts_with(['|', '｜']) && cells.get(first).is_some_and(|c| c.is_empty()) {
+            cells.remove(first);
         }
-        if t.ends_with(['|', '｜']) && cells.last().is_some_and(|c| c.is_empty()) {
+        if t.ends_with(['|', '｜'])
+            && cells.len() > first
+            && cells.last().is_some_and(|c| c.is_empty())
+        {
             cells.pop();
         }
-        return cells;
+        return;
     }
     if memchr::memchr(b'\t', t.as_bytes()).is_some() {
         // `t.split('\t')`, by the tab bytes (a tab is never inside a char).
-        let mut cells = Vec::with_capacity(8);
         let mut start = 0;
         for (i, &x) in t.as_bytes().iter().enumerate() {
             if x == b'\t' {
@@ -165,14 +201,14 @@ fn split_line(line: &str) -> Vec<Cow<'_, str>> {
             }
         }
         cells.push(Cow::Borrowed(trim(t.get(start..).unwrap_or(""))));
-        return cells;
+        return;
     }
     // pdftotext -layout: columns separated by runs of two or more spaces
     // (or one ideographic space); a single space is kept as ' '.
     if !has_whitespace(t) {
-        return vec![Cow::Borrowed(t)];
+        cells.push(Cow::Borrowed(t));
+        return;
     }
-    let mut cells = Vec::new();
     // The current cell: borrowed from `start` while every single space in
     // it is ' ', else built in `owned`.
     let mut start: Option<usize> = None;
@@ -220,7 +256,6 @@ fn split_line(line: &str) -> Vec<Cow<'_, str>> {
         }
     }
     push(&mut start, end, &mut owned);
-    cells
 }
 
 /// Builds rows from lines and blocks. Lines starting with a tab are table
@@ -229,37 +264,34 @@ fn split_line(line: &str) -> Vec<Cow<'_, str>> {
 /// paragraph.
 #[derive(Default)]
 struct RowBuilder<'a> {
-    rows: Vec<Row<'a>>,
-    group: Option<Vec<Cow<'a, str>>>,
+    rows: Rows<'a>,
+    /// The first cell of the open group of tab-led lines (its cells are
+    /// the last ones of `rows.cells`: any other row closes the group first).
+    group: Option<usize>,
 }
 
 impl<'a> RowBuilder<'a> {
     fn flush(&mut self) {
         if let Some(g) = self.group.take() {
-            self.rows.push(Row {
-                table: g.len() > 1,
-                cells: g,
-                title: false,
-            });
+            let n = self.rows.cells.len().saturating_sub(g);
+            self.rows.push_row(g, n > 1, false);
         }
     }
 
     /// One line of a paragraph (no line break inside).
     fn paragraph_line(&mut self, line: &'a str) {
         if line.starts_with('\t') {
-            self.group
-                .get_or_insert_with(Vec::new)
-                .push(Cow::Borrowed(trim(line)));
+            if self.group.is_none() {
+                self.group = Some(self.rows.cells.len());
+            }
+            self.rows.cells.push(Cow::Borrowed(trim(line)));
             return;
         }
         self.flush();
-        let cells = split_line(line);
-        if !cells.is_empty() {
-            self.rows.push(Row {
-                cells,
-                table: false,
-                title: false,
-            });
+        let start = self.rows.cells.len();
+        split_line(line, &mut self.rows.cells);
+        if self.rows.cells.len() > start {
+            self.rows.push_row(start, false, false);
         }
     }
 
@@ -268,13 +300,10 @@ impl<'a> RowBuilder<'a> {
             Block::Heading { level, text } => {
                 self.flush();
                 for line in text.lines() {
-                    let cells = split_line(line);
-                    if !cells.is_empty() {
-                        self.rows.push(Row {
-                            cells,
-                            table: false,
-                            title: *level <= 1,
-                        });
+                    let start = self.rows.cells.len();
+                    split_line(line, &mut self.rows.cells);
+                    if self.rows.cells.len() > start {
+                        self.rows.push_row(start, false, *level <= 1);
                     }
                 }
             }
@@ -289,28 +318,23 @@ impl<'a> RowBuilder<'a> {
             Block::Table(t) => {
                 self.flush();
                 for r in &t.rows {
-                    self.rows.push(Row {
-                        cells: r
-                            .iter()
-                            .map(|c| {
-                                Cow::Owned(c.text.split_whitespace().collect::<Vec<_>>().join(" "))
-                            })
-                            .collect(),
-                        table: true,
-                        title: false,
-                    });
+                    let start = self.rows.cells.len();
+                    self.rows.cells.extend(r.iter().map(|c| {
+                        Cow::Owned(c.text.split_whitespace().collect::<Vec<_>>().join(" "))
+                    }));
+                    self.rows.push_row(start, true, false);
                 }
             }
         }
     }
 
-    fn finish(mut self) -> Vec<Row<'a>> {
+    fn finish(mut self) -> Rows<'a> {
         self.flush();
         self.rows
     }
 }
 
-fn doc_rows(doc: &Doc) -> Vec<Row<'_>> {
+fn doc_rows(doc: &Doc) -> Rows<'_> {
     let mut b = RowBuilder::default();
     for block in &doc.blocks {
         b.block(block);
@@ -321,8 +345,12 @@ fn doc_rows(doc: &Doc) -> Vec<Row<'_>> {
 /// The rows of plain text, as [`gongkai_docs::read_text`] followed by
 /// [`doc_rows`] would give them (one paragraph per line), without building
 /// the `Doc`.
-fn text_rows(text: &str) -> Vec<Row<'_>> {
-    let mut b = RowBuilder::default();
+fn text_rows(text: &str) -> Rows<'_> {
+    let mut b = RowBuilder {
+        // About 5 cells and 50 bytes per line.
+        rows: Rows::with_capacity(text.len() / 50 + 1, text.len() / 10 + 1),
+        group: None,
+    };
     let mut rest = text;
     while !rest.is_empty() {
         let (line, next) = match memchr::memchr2(b'\n', b'\r', rest.as_bytes()) {
@@ -353,18 +381,14 @@ struct Keys {
 }
 
 impl Keys {
-    fn new(rows: &[Row]) -> Keys {
-        let cells: usize = rows.iter().map(|r| r.cells.len()).sum();
-        let bytes: usize = rows
-            .iter()
-            .flat_map(|r| r.cells.iter().map(|c| c.len() + 1))
-            .sum();
+    fn new(rows: &Rows) -> Keys {
+        let bytes: usize = rows.cells.iter().map(|c| c.len() + 1).sum();
         let mut buf = String::with_capacity(bytes);
-        let mut spans = Vec::with_capacity(cells);
-        let mut row_start = Vec::with_capacity(rows.len());
-        for r in rows {
+        let mut spans = Vec::with_capacity(rows.cells.len());
+        let mut row_start = Vec::with_capacity(rows.rows.len());
+        for r in &rows.rows {
             row_start.push(spans.len() as u32);
-            for c in &r.cells {
+            for c in rows.cells_of(r) {
                 let start = buf.len();
                 crate::normalize::key_push(c, &mut buf);
                 spans.push((start as u32, buf.len() as u32));
@@ -932,95 +956,103 @@ fn explode<'c>(
     Some(pieces)
 }
 
-fn explode_rows<'a>(rows: Vec<Row<'a>>, vocab: &Vocab) -> Vec<Row<'a>> {
+/// Table labels run together with numbers in the last row of `out`: cells
+/// where everything between the anchors is numbers are replaced by their
+/// pieces (blank ones dropped).
+fn explode_last_row<'a>(out: &mut Rows<'a>, anchors: &Anchors, scratch: &mut String) {
+    let Some(row) = out.rows.last().copied() else {
+        return;
+    };
+    let mut i = row.start as usize;
+    while i < out.cells.len() {
+        let pieces = out
+            .cells
+            .get(i)
+            .and_then(|cell| explode(cell, anchors, scratch))
+            .filter(|pieces| {
+                pieces.iter().all(|p| {
+                    anchors.folded.contains(&fold(p)) || p.trim().is_empty() || is_digit_run(p)
+                })
+            });
+        match pieces {
+            Some(pieces) => {
+                let rest: Vec<Cow<'a, str>> = out.cells.drain(i + 1..).collect();
+                out.cells.truncate(i);
+                out.cells
+                    .extend(pieces.into_iter().filter(|p| !p.trim().is_empty()));
+                i = out.cells.len();
+                out.cells.extend(rest);
+            }
+            None => i += 1,
+        }
+    }
+    if let Some(last) = out.rows.last_mut() {
+        last.end = out.cells.len() as u32;
+    }
+}
+
+/// Headings inside long text start new rows; then table labels run together
+/// with numbers are cut out of each row's cells ([`explode_last_row`]).
+fn explode_rows<'a>(rows: Rows<'a>, vocab: &Vocab) -> Rows<'a> {
     let headings = &vocab.heading_anchors;
     let table_anchors = &vocab.table_anchors;
     let mut scratch = String::new();
-    let mut out = Vec::with_capacity(rows.len());
+    let mut out = Rows::with_capacity(rows.rows.len() + 8, rows.cells.len() + 8);
+    let Rows {
+        cells: mut src_cells,
+        rows,
+    } = rows;
     for row in rows {
-        // Headings inside long text start new rows. A row without any is
-        // kept as it is.
-        let first = row.cells.iter().position(|cell| {
+        // The row's cells are moved out (`take` leaves an empty `Owned`,
+        // which does not allocate).
+        let src = src_cells
+            .get_mut(row.start as usize..row.end as usize)
+            .unwrap_or(&mut []);
+        // A row without any heading is kept as it is.
+        let first = src.iter().position(|cell| {
             cell.chars().nth(12).is_some() && explode(cell, headings, &mut scratch).is_some()
         });
         let Some(first) = first else {
-            out.push(row);
+            let start = out.cells.len();
+            out.cells.extend(src.iter_mut().map(std::mem::take));
+            out.push_row(start, row.table, row.title);
+            explode_last_row(&mut out, table_anchors, &mut scratch);
             continue;
         };
-        let mut pending: Vec<Cow<'a, str>> = Vec::new();
-        for (ci, cell) in row.cells.into_iter().enumerate() {
+        let mut pending = out.cells.len();
+        for (ci, slot) in src.iter_mut().enumerate() {
+            let cell = std::mem::take(slot);
             if ci >= first && cell.chars().nth(12).is_some() {
                 if let Some(pieces) = explode(&cell, headings, &mut scratch) {
                     for p in pieces {
                         let is_heading = headings.folded.contains(&fold(&p));
                         if is_heading {
-                            if !pending.is_empty() {
-                                out.push(Row {
-                                    cells: std::mem::take(&mut pending),
-                                    table: row.table,
-                                    title: row.title,
-                                });
+                            if out.cells.len() > pending {
+                                out.push_row(pending, row.table, row.title);
+                                explode_last_row(&mut out, table_anchors, &mut scratch);
                             }
-                            out.push(Row {
-                                cells: vec![p],
-                                table: false,
-                                title: false,
-                            });
+                            let start = out.cells.len();
+                            out.cells.push(p);
+                            out.push_row(start, false, false);
+                            explode_last_row(&mut out, table_anchors, &mut scratch);
+                            pending = out.cells.len();
                         } else if !p.trim().is_empty() {
-                            pending.push(p);
+                            out.cells.push(p);
                         }
                     }
-                    if !pending.is_empty() {
-                        out.push(Row {
-                            cells: std::mem::take(&mut pending),
-                            table: row.table,
-                            title: row.title,
-                        });
+                    if out.cells.len() > pending {
+                        out.push_row(pending, row.table, row.title);
+                        explode_last_row(&mut out, table_anchors, &mut scratch);
+                        pending = out.cells.len();
                     }
                     continue;
                 }
             }
-            pending.push(cell);
+            out.cells.push(cell);
         }
-        if !pending.is_empty() {
-            out.push(Row {
-                cells: pending,
-                table: row.table,
-                title: row.title,
-            });
-        }
-    }
-    // Table labels run together with numbers: explode cells where everything
-    // between the anchors is numbers. A row is rebuilt only from its first
-    // exploded cell on.
-    for row in &mut out {
-        let mut rebuilt: Option<Vec<Cow<'a, str>>> = None;
-        for i in 0..row.cells.len() {
-            let Some(cell) = row.cells.get(i) else {
-                break;
-            };
-            let pieces = explode(cell, table_anchors, &mut scratch).filter(|pieces| {
-                pieces.iter().all(|p| {
-                    table_anchors.folded.contains(&fold(p))
-                        || p.trim().is_empty()
-                        || is_digit_run(p)
-                })
-            });
-            match (pieces, rebuilt.as_mut()) {
-                (Some(pieces), Some(cells)) => {
-                    cells.extend(pieces.into_iter().filter(|p| !p.trim().is_empty()))
-                }
-                (Some(pieces), None) => {
-                    let mut cells: Vec<Cow<'a, str>> = row.cells.get(..i).unwrap_or(&[]).to_vec();
-                    cells.extend(pieces.into_iter().filter(|p| !p.trim().is_empty()));
-                    rebuilt = Some(cells);
-                }
-                (None, Some(cells)) => cells.push(cell.clone()),
-                (None, None) => {}
-            }
-        }
-        if let Some(cells) = rebuilt {
-            row.cells = cells;
+        if out.cells.len() > pending {
+            out.push_row(pending, row.table, row.title);
+            explode_last_row(&mut out, table_anchors, &mut scratch);
         }
     }
     out
@@ -1292,14 +1324,14 @@ fn cell_kind(c: &str) -> Option<Kind> {
 
 /// The tokens of a row; `cells` is a reused buffer.
 fn row_tokens<'r>(
-    row: &'r Row,
+    row: &'r [Cow<'r, str>],
     ri: usize,
     keys: &'r Keys,
     cells: &mut Vec<(&'r str, usize, Kind)>,
     out: &mut Vec<Tok<'r>>,
 ) {
     cells.clear();
-    for (ci, c) in row.cells.iter().enumerate() {
+    for (ci, c) in row.iter().enumerate() {
         if let Some(kind) = cell_kind(c) {
             cells.push((c.as_ref(), ci, kind));
         }
@@ -2023,7 +2055,7 @@ pub fn read_text(text: &str) -> ReadOutcome {
     read_rows(text_rows(text))
 }
 
-fn read_rows(rows: Vec<Row<'_>>) -> ReadOutcome {
+fn read_rows(rows: Rows<'_>) -> ReadOutcome {
     let vocab = Vocab::get();
     let rows = explode_rows(rows, vocab);
     let keys = Keys::new(&rows);
@@ -2049,9 +2081,10 @@ fn read_rows(rows: Vec<Row<'_>>) -> ReadOutcome {
     let mut pre_is_title: Vec<bool> = Vec::new();
     let mut sections: [Vec<String>; 6] = Default::default();
     // The classification of each row of one cell, reused by the tables.
-    let mut single: Vec<Option<(usize, f64)>> = vec![None; rows.len()];
-    for (ri, row) in rows.iter().enumerate() {
-        if let [_] = row.cells.as_slice() {
+    let mut single: Vec<Option<(usize, f64)>> = vec![None; rows.rows.len()];
+    for (ri, row) in rows.rows.iter().enumerate() {
+        let cells = rows.cells_of(row);
+        if let [_] = cells {
             let k = keys.get(ri, 0);
             let found = vocab.classify_once(k);
             if let Some(slot) = single.get_mut(ri) {
@@ -2071,10 +2104,10 @@ fn read_rows(rows: Vec<Row<'_>>) -> ReadOutcome {
         }
         match section {
             None => {
-                pre_lines.push(row.cells.join(" "));
+                pre_lines.push(cells.join(" "));
                 pre_is_title.push(row.title);
             }
-            Some(h @ (0 | 4 | 5)) => sections[h].push(row.cells.join(" ")),
+            Some(h @ (0 | 4 | 5)) => sections[h].push(cells.join(" ")),
             Some(_) => {}
         }
     }
@@ -2099,10 +2132,11 @@ fn read_rows(rows: Vec<Row<'_>>) -> ReadOutcome {
     // Row by row (a row's tokens depend on the row alone).
     let mut toks = Vec::new();
     let mut cells = Vec::new();
-    for (ri, row) in rows.iter().enumerate() {
+    for (ri, row) in rows.rows.iter().enumerate() {
+        let row = rows.cells_of(row);
         toks.clear();
         row_tokens(row, ri, &keys, &mut cells, &mut toks);
-        let known = if row.cells.len() == 1 {
+        let known = if row.len() == 1 {
             single.get(ri).copied()
         } else {
             None
