@@ -644,7 +644,10 @@ impl Vocab {
         // is a prefix of the label. Only those are scored: the lengths in
         // the window from the index by length, the prefixes from the index
         // by key. A candidate is (entry, score when known without scoring).
-        let mut candidates: Vec<(usize, Option<f64>)> = Vec::with_capacity(16);
+        // Room for every entry twice (the window and the prefixes) and the
+        // headings: one allocation, never grown.
+        let mut candidates: Vec<(usize, Option<f64>)> =
+            Vec::with_capacity(2 * self.entries.len() + self.headings.len());
         let first = k.chars().next();
         for &i in &self.headings {
             let Some(e) = self.entries.get(i) else {
@@ -1182,15 +1185,14 @@ fn clean_agency(s: &str) -> Option<String> {
 }
 
 /// Year and agency from the title lines (before section 一).
-fn title_info(lines: &[String]) -> (Option<i32>, Option<String>, Vec<usize>) {
+/// `keys` holds the [`key`] of (at least) the first 16 lines.
+fn title_info(lines: &[String], keys: &[Cow<str>]) -> (Option<i32>, Option<String>, Vec<usize>) {
     let mut year = None;
     let mut agency = None;
     let mut title_lines = Vec::new();
     // A title says 年度报告; "…年报" lines (portal menus: "2018年年报") count
     // only when no line does.
-    // The keys of the first 16 lines, computed once.
-    let keys: Vec<String> = lines.iter().take(16).map(|l| key(l)).collect();
-    let key_of = |i: usize| keys.get(i).map_or("", String::as_str);
+    let key_of = |i: usize| keys.get(i).map_or("", |k| k.as_ref());
     let strict = |i: usize, line: &String| {
         let k = key_of(i);
         (k.contains("年度报告") || (k.contains("政府信息") && key_of(i + 1).contains("年度报告")))
@@ -2078,6 +2080,10 @@ fn read_rows(rows: Rows<'_>) -> ReadOutcome {
     // Narrative and title.
     let mut section: Option<usize> = None;
     let mut pre_lines: Vec<String> = Vec::new();
+    // The keys of the first 16 of them, from the cells' keys: a key drops
+    // the space that joins the cells, so a line's key is its cells' keys
+    // one after the other.
+    let mut pre_keys: Vec<Cow<str>> = Vec::with_capacity(16);
     let mut pre_is_title: Vec<bool> = Vec::new();
     let mut sections: [Vec<String>; 6] = Default::default();
     // The classification of each row of one cell, reused by the tables.
@@ -2104,6 +2110,12 @@ fn read_rows(rows: Rows<'_>) -> ReadOutcome {
         }
         match section {
             None => {
+                if pre_keys.len() < 16 {
+                    pre_keys.push(match cells.len() {
+                        1 => Cow::Borrowed(keys.get(ri, 0)),
+                        n => Cow::Owned((0..n).map(|ci| keys.get(ri, ci)).collect()),
+                    });
+                }
                 pre_lines.push(cells.join(" "));
                 pre_is_title.push(row.title);
             }
@@ -2111,7 +2123,7 @@ fn read_rows(rows: Rows<'_>) -> ReadOutcome {
             Some(_) => {}
         }
     }
-    let (year, agency, title_idx) = title_info(&pre_lines);
+    let (year, agency, title_idx) = title_info(&pre_lines, &pre_keys);
     reader.report.year = year;
     reader.report.agency = agency;
     reader.report.narrative.preamble = pre_lines
