@@ -83,6 +83,21 @@ fn traditional_to_simplified(c: char) -> char {
     c
 }
 
+/// Every char that [`fold_char`] maps to another char is in here (a test
+/// checks the whole BMP; above it only traditional chars could fold): the
+/// chars below U+3400, U+FE00–U+FFFF and the traditional chars.
+pub(crate) fn fold_changes() -> impl Iterator<Item = char> {
+    (0..0x3400u32)
+        .chain(0xFE00..0x10000)
+        .filter_map(char::from_u32)
+        .chain(
+            TRADITIONAL_DECODED
+                .iter()
+                .step_by(2)
+                .filter_map(|&c| char::from_u32(c)),
+        )
+}
+
 /// The chars of `s` sorted, `None` when it has more than 64 (see
 /// [`common_chars`]).
 pub fn sorted_chars(s: &str) -> Option<Vec<char>> {
@@ -720,6 +735,16 @@ mod tests {
         assert!(parse_number("1.属于国家秘密").is_none());
         assert!(!is_digit_run("1.属于国家秘密"));
         assert!(is_digit_run("12 3件"));
+    }
+
+    #[test]
+    fn fold_changes_holds_every_changed_char() {
+        let listed: std::collections::HashSet<char> = fold_changes().collect();
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            if fold_char(c) != c {
+                assert!(listed.contains(&c), "{c:?}");
+            }
+        }
     }
 
     #[test]

@@ -581,11 +581,12 @@ impl Vocab {
         for (i, e) in entries.iter().enumerate() {
             exact.entry(e.key.clone()).or_insert(i);
         }
-        let heading_anchors = Anchors::new(
+        let mut heading_anchors = Anchors::new(
             entries
                 .iter()
                 .filter(|e| matches!(e.label, Label::Heading(_))),
         );
+        heading_anchors.set_lead_pairs();
         let mut table_anchors = Anchors::new(
             entries
                 .iter()
@@ -830,6 +831,19 @@ struct Anchors {
     /// marking the chars such pieces can hold once folded (besides
     /// whitespace). A cell with any other char is not exploded.
     piece_chars: Option<Vec<u64>>,
+    /// For the headings, see [`LeadPairs`].
+    lead_pairs: Option<LeadPairs>,
+}
+
+/// The chars that fold to an anchor's first char and to its second char,
+/// and the first UTF-8 bytes of the latter: a cell where no char of the
+/// second kind follows one of the first kind holds no anchor, which is
+/// checked from the bytes (a `memchr3` for the second chars, then the char
+/// before) instead of folding the cell and running the automaton.
+struct LeadPairs {
+    firsts: Vec<char>,
+    seconds: Vec<char>,
+    needles: [u8; 3],
 }
 
 impl Anchors {
@@ -861,7 +875,77 @@ impl Anchors {
             ascii,
             whole,
             piece_chars: None,
+            lead_pairs: None,
         }
+    }
+
+    /// Sets [`Anchors::lead_pairs`], unless an anchor is shorter than two
+    /// chars or the second chars start with more than three distinct bytes.
+    fn set_lead_pairs(&mut self) {
+        let mut s1 = Vec::new();
+        let mut s2 = Vec::new();
+        for f in &self.folded {
+            let mut cs = f.chars();
+            match (cs.next(), cs.next()) {
+                (Some(a), Some(b)) => {
+                    s1.push(a);
+                    s2.push(b);
+                }
+                _ => return,
+            }
+        }
+        // A char outside `fold_changes` folds to itself.
+        let mut firsts = Vec::new();
+        let mut seconds = Vec::new();
+        for c in crate::normalize::fold_changes()
+            .chain(s1.iter().copied())
+            .chain(s2.iter().copied())
+        {
+            let f = crate::normalize::fold_char(c);
+            if s1.contains(&f) && !firsts.contains(&c) {
+                firsts.push(c);
+            }
+            if s2.contains(&f) && !seconds.contains(&c) {
+                seconds.push(c);
+            }
+        }
+        let mut leads: Vec<u8> = Vec::new();
+        for c in &seconds {
+            let mut buf = [0u8; 4];
+            let lead = c.encode_utf8(&mut buf).as_bytes().first().copied().unwrap_or(0);
+            if !leads.contains(&lead) {
+                leads.push(lead);
+            }
+        }
+        let needles = match leads.as_slice() {
+            [a] => [*a, *a, *a],
+            [a, b] => [*a, *b, *b],
+            [a, b, c] => [*a, *b, *c],
+            _ => return,
+        };
+        self.lead_pairs = Some(LeadPairs {
+            firsts,
+            seconds,
+            needles,
+        });
+    }
+
+    /// `false` when `cell` cannot hold an anchor (see [`LeadPairs`]).
+    fn may_hold_anchor(&self, cell: &str) -> bool {
+        let Some(lp) = &self.lead_pairs else {
+            return true;
+        };
+        let [n0, n1, n2] = lp.needles;
+        // The needles are first bytes of chars, so each hit starts a char.
+        memchr::memchr3_iter(n0, n1, n2, cell.as_bytes()).any(|i| {
+            cell.get(i..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(|c| lp.seconds.contains(&c))
+                && cell
+                    .get(..i)
+                    .and_then(|t| t.chars().next_back())
+                    .is_some_and(|c| lp.firsts.contains(&c))
+        })
     }
 
     /// Sets [`Anchors::piece_chars`]: the chars of the folded anchors, the
@@ -912,7 +996,7 @@ fn explode<'c>(
     if (cell.is_ascii() && !anchors.ascii) || anchors.whole.contains(cell.as_ref()) {
         return None;
     }
-    if !anchors.may_be_pieces(cell) {
+    if !anchors.may_be_pieces(cell) || !anchors.may_hold_anchor(cell) {
         return None;
     }
     let ac = anchors.ac.as_ref()?;
@@ -2181,6 +2265,19 @@ fn read_rows(rows: Rows<'_>) -> ReadOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heading_lead_pairs_are_in_force() {
+        let h = &Vocab::get().heading_anchors;
+        assert!(h.lead_pairs.is_some());
+        for t in labels::SECTION_HEADINGS {
+            assert!(h.may_hold_anchor(t), "{t}");
+            assert!(h.may_hold_anchor(&format!("前文{t}后文")), "{t}");
+            // Written with the other chars that fold alike.
+            assert!(h.may_hold_anchor(&t.replace('、', "．")), "{t}");
+        }
+        assert!(!h.may_hold_anchor("本年度在门户网站发布政府信息120条，其中。"));
+    }
 
     #[test]
     fn whitespace_by_bytes_agrees() {
