@@ -372,7 +372,10 @@ fn text_rows(text: &str) -> Rows<'_> {
 
 /// Every cell's [`key`], computed once per document (format detection, the
 /// narrative and the tables all use it): one buffer, the keys separated by
-/// NUL (which no key contains), and the span of each.
+/// NUL (which no key contains), and the span of each. A short cell of ASCII
+/// letters and digits (numbers, most of a table) is its own key and is not
+/// copied: its span is [`Keys::ITSELF`] (no format marker, all CJK, can
+/// occur in such a key).
 struct Keys {
     buf: String,
     spans: Vec<(u32, u32)>,
@@ -381,6 +384,8 @@ struct Keys {
 }
 
 impl Keys {
+    const ITSELF: (u32, u32) = (u32::MAX, u32::MAX);
+
     fn new(rows: &Rows) -> Keys {
         let bytes: usize = rows.cells.iter().map(|c| c.len() + 1).sum();
         let mut buf = String::with_capacity(bytes);
@@ -389,6 +394,11 @@ impl Keys {
         for r in &rows.rows {
             row_start.push(spans.len() as u32);
             for c in rows.cells_of(r) {
+                // `key_push`'s own fast path: the key is the cell.
+                if c.len() <= 8 && c.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    spans.push(Self::ITSELF);
+                    continue;
+                }
                 let start = buf.len();
                 crate::normalize::key_push(c, &mut buf);
                 spans.push((start as u32, buf.len() as u32));
@@ -402,13 +412,17 @@ impl Keys {
         }
     }
 
-    /// The key of cell `cell` of row `row`.
-    fn get(&self, row: usize, cell: usize) -> &str {
-        self.row_start
+    /// The key of cell `cell` of row `row`, whose text is `text`.
+    fn get<'s>(&'s self, row: usize, cell: usize, text: &'s str) -> &'s str {
+        match self
+            .row_start
             .get(row)
             .and_then(|&s| self.spans.get(s as usize + cell))
-            .and_then(|&(a, b)| self.buf.get(a as usize..b as usize))
-            .unwrap_or("")
+        {
+            Some(&Self::ITSELF) => text,
+            Some(&(a, b)) => self.buf.get(a as usize..b as usize).unwrap_or(""),
+            None => "",
+        }
     }
 }
 
@@ -1438,7 +1452,7 @@ fn row_tokens<'r>(
         } else if kind == Kind::Value {
             out.push(Tok::Num(c));
         } else {
-            out.push(Tok::Text(c, keys.get(ri, ci)));
+            out.push(Tok::Text(c, keys.get(ri, ci, c)));
         }
     }
     out.push(Tok::RowEnd { multi });
@@ -2175,7 +2189,7 @@ fn read_rows(rows: Rows<'_>) -> ReadOutcome {
     for (ri, row) in rows.rows.iter().enumerate() {
         let cells = rows.cells_of(row);
         if let [_] = cells {
-            let k = keys.get(ri, 0);
+            let k = keys.get(ri, 0, cells.first().map_or("", |c| c.as_ref()));
             let found = vocab.classify_once(k);
             if let Some(slot) = single.get_mut(ri) {
                 *slot = found;
@@ -2195,9 +2209,15 @@ fn read_rows(rows: Rows<'_>) -> ReadOutcome {
         match section {
             None => {
                 if pre_keys.len() < 16 {
-                    pre_keys.push(match cells.len() {
-                        1 => Cow::Borrowed(keys.get(ri, 0)),
-                        n => Cow::Owned((0..n).map(|ci| keys.get(ri, ci)).collect()),
+                    pre_keys.push(match cells {
+                        [c] => Cow::Borrowed(keys.get(ri, 0, c)),
+                        _ => Cow::Owned(
+                            cells
+                                .iter()
+                                .enumerate()
+                                .map(|(ci, c)| keys.get(ri, ci, c))
+                                .collect(),
+                        ),
                     });
                 }
                 pre_lines.push(cells.join(" "));
