@@ -460,8 +460,8 @@ fn bucket(c: char) -> usize {
 }
 
 /// A fast hash for the fixed maps of labels (vocabulary, anchors), looked
-/// up with cell texts where SipHash's setup dominates: eight bytes at a
-/// time, multiply and rotate (as FxHash). Their keys are the official
+/// up with cell texts where SipHash's setup dominates: the length and the
+/// edge words, multiply and rotate (as FxHash). Their keys are the official
 /// labels, not the document's text, so collisions cannot be forced.
 #[derive(Default, Clone, Copy)]
 struct FastHash(u64);
@@ -477,20 +477,22 @@ impl std::hash::Hasher for FastHash {
         self.0
     }
 
+    /// The length and the first and last eight bytes only: the labels
+    /// differ there enough (the map compares whole keys anyway), and a
+    /// lookup costs the same for long cell texts.
     fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
+        let word = |b: &[u8]| {
             let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            if let Some(dst) = w.get_mut(..rest.len()) {
-                dst.copy_from_slice(rest);
+            if let Some(dst) = w.get_mut(..b.len().min(8)) {
+                dst.copy_from_slice(b.get(..dst.len()).unwrap_or(&[]));
             }
-            self.add(u64::from_le_bytes(w));
+            u64::from_le_bytes(w)
+        };
+        let n = bytes.len();
+        self.add(n as u64);
+        self.add(word(bytes));
+        if n > 8 {
+            self.add(word(bytes.get(n - 8..).unwrap_or(&[])));
         }
     }
 
