@@ -729,7 +729,9 @@ impl Vocab {
                     .unwrap_or(0);
                 m &= m - 1;
             }
-            f64::from(bound) < threshold * fl.max(e.key_len) as f64 && !e.key.starts_with(k)
+            // (The first bytes compared before the whole prefix.)
+            f64::from(bound) < threshold * fl.max(e.key_len) as f64
+                && !(e.key.as_bytes().first() == k.as_bytes().first() && e.key.starts_with(k))
         };
         let mut sorted_buf = ['\0'; 64];
         let mut sorted_ready = false;
