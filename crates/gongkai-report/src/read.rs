@@ -1178,6 +1178,39 @@ fn markers() -> &'static [memchr::memmem::Finder<'static>] {
     })
 }
 
+/// Can two occurrences of markers overlap (one marker inside another, or a
+/// proper suffix of one the prefix of another, in bytes)?
+fn markers_may_overlap(markers: &[&[u8]]) -> bool {
+    markers.iter().enumerate().any(|(i, a)| {
+        markers.iter().enumerate().any(|(j, b)| {
+            i != j
+                && (memchr::memmem::find(b, a).is_some()
+                    || (1..a.len().min(b.len())).any(|n| {
+                        a.get(a.len() - n..).is_some_and(|suffix| b.starts_with(suffix))
+                    }))
+        })
+    })
+}
+
+/// All the markers in one automaton, when no two occurrences can overlap
+/// (then one leftmost, non-overlapping pass finds every occurrence that
+/// the searches marker by marker find).
+fn markers_automaton() -> Option<&'static aho_corasick::AhoCorasick> {
+    static AC: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
+    AC.get_or_init(|| {
+        let needles: Vec<&[u8]> = markers().iter().map(|f| f.needle()).collect();
+        if needles.iter().any(|n| n.is_empty()) || markers_may_overlap(&needles) {
+            return None;
+        }
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&needles)
+            .ok()
+    })
+    .as_ref()
+}
+
 /// The format with more marker cells: each cell counts once for each marker
 /// its key contains.
 fn detect_format(keys: &Keys) -> Format {
@@ -1185,6 +1218,30 @@ fn detect_format(keys: &Keys) -> Format {
     let mut s2019 = 0;
     let mut s2021 = 0;
     let buf = keys.buf.as_bytes();
+    if let Some(ac) = markers_automaton() {
+        // Per marker, the end of the last cell counted.
+        let mut counted_to = [0usize; labels::MARKERS_2019.len() + labels::MARKERS_2021.len()];
+        for m in ac.find_iter(buf) {
+            let (id, at) = (m.pattern().as_usize(), m.start());
+            let Some(to) = counted_to.get_mut(id) else {
+                continue;
+            };
+            if at < *to {
+                continue;
+            }
+            *to = memchr::memchr(0, buf.get(at..).unwrap_or(&[])).map_or(buf.len(), |e| at + e);
+            if id < n2019 {
+                s2019 += 1;
+            } else {
+                s2021 += 1;
+            }
+        }
+        return if s2019 > s2021 {
+            Format::F2019
+        } else {
+            Format::F2021
+        };
+    }
     for (id, finder) in markers().iter().enumerate() {
         // Cells are separated by NUL in the buffer, so no match spans two;
         // a cell counts once however often it holds the marker.
@@ -2289,6 +2346,15 @@ fn read_rows(rows: Rows<'_>) -> ReadOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markers_in_one_pass() {
+        // The automaton is in force for the markers as they are.
+        assert!(markers_automaton().is_some());
+        assert!(markers_may_overlap(&[b"abc", b"cd"]));
+        assert!(markers_may_overlap(&[b"abc", b"b"]));
+        assert!(!markers_may_overlap(&[b"abc", b"bd", b"x"]));
+    }
 
     #[test]
     fn heading_lead_pairs_are_in_force() {
