@@ -182,6 +182,17 @@ pub fn proactive_blocks(format: Format) -> &'static [ProactiveBlockSpec] {
     }
 }
 
+/// [`proactive_rows`], built once per format (the reader looks rows up per
+/// cell).
+pub fn proactive_rows_static(format: Format) -> &'static [(usize, ProactiveRowSpec)] {
+    static F2021: std::sync::OnceLock<Vec<(usize, ProactiveRowSpec)>> = std::sync::OnceLock::new();
+    static F2019: std::sync::OnceLock<Vec<(usize, ProactiveRowSpec)>> = std::sync::OnceLock::new();
+    match format {
+        Format::F2021 => F2021.get_or_init(|| proactive_rows(format)),
+        Format::F2019 => F2019.get_or_init(|| proactive_rows(format)),
+    }
+}
+
 /// A flattened row of table 二: (block index, row spec).
 pub fn proactive_rows(format: Format) -> Vec<(usize, ProactiveRowSpec)> {
     proactive_blocks(format)

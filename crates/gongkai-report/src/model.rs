@@ -90,7 +90,7 @@ impl AnnualReport {
             format,
             year: None,
             agency: None,
-            proactive: vec![None; labels::proactive_rows(format).len()],
+            proactive: vec![None; labels::proactive_rows_static(format).len()],
             applications: vec![None; labels::APPLICATION_ROWS.len()],
             appeals: [None; 3],
             narrative: Narrative::default(),
@@ -104,7 +104,7 @@ impl AnnualReport {
         for (slot, (b, _)) in r
             .proactive
             .iter_mut()
-            .zip(labels::proactive_rows(format).iter())
+            .zip(labels::proactive_rows_static(format).iter())
         {
             let fields = blocks.get(*b).map(|bl| bl.fields).unwrap_or(&[]);
             *slot = Some(fields.iter().map(|f| Value::zero(f.kind)).collect());

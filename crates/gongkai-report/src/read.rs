@@ -1345,14 +1345,14 @@ fn clean_agency(s: &str) -> Option<String> {
 
 /// Year and agency from the title lines (before section 一).
 /// `keys` holds the [`key`] of (at least) the first 16 lines.
-fn title_info(lines: &[String], keys: &[Cow<str>]) -> (Option<i32>, Option<String>, Vec<usize>) {
+fn title_info(lines: &[Cow<str>], keys: &[Cow<str>]) -> (Option<i32>, Option<String>, Vec<usize>) {
     let mut year = None;
     let mut agency = None;
     let mut title_lines = Vec::new();
     // A title says 年度报告; "…年报" lines (portal menus: "2018年年报") count
     // only when no line does.
     let key_of = |i: usize| keys.get(i).map_or("", |k| k.as_ref());
-    let strict = |i: usize, line: &String| {
+    let strict = |i: usize, line: &Cow<str>| {
         let k = key_of(i);
         (k.contains("年度报告") || (k.contains("政府信息") && key_of(i + 1).contains("年度报告")))
             && line.chars().count() <= 80
@@ -1415,7 +1415,7 @@ fn title_info(lines: &[String], keys: &[Cow<str>]) -> (Option<i32>, Option<Strin
 }
 
 /// The year of the statistical period (统计期限自2021年1月1日 …).
-fn period_year(lines: &[String]) -> Option<i32> {
+fn period_year(lines: &[Cow<str>]) -> Option<i32> {
     for line in lines {
         let f = fold(line);
         if let Some(p) = f.find("统计期") {
@@ -1557,7 +1557,7 @@ struct Reader<'a, 'r> {
 }
 
 fn location_pro(format: Format, idx: usize, field: Option<usize>) -> String {
-    let rows = labels::proactive_rows(format);
+    let rows = labels::proactive_rows_static(format);
     let blocks = labels::proactive_blocks(format);
     let Some((b, r)) = rows.get(idx) else {
         return labels::TABLE_PROACTIVE.to_string();
@@ -1637,28 +1637,29 @@ impl<'a, 'r> Reader<'a, 'r> {
             Some((Label::ProHeader, text, _)) if self.table == Some(2) => {
                 self.finish();
                 let blocks = labels::proactive_blocks(self.format);
-                let own: Vec<&str> = match self.caption.and_then(|c| blocks.get(c)) {
-                    Some(b) => b.fields.iter().map(|f| f.label).collect(),
-                    None => blocks
+                // The caption's block, or every block: their field labels.
+                let own_blocks = match self.caption.and_then(|c| blocks.get(c)) {
+                    Some(b) => std::slice::from_ref(b),
+                    None => blocks,
+                };
+                let own = || {
+                    own_blocks
                         .iter()
                         .flat_map(|b| b.fields.iter().map(|f| f.label))
-                        .collect(),
                 };
                 let exact = self.vocab.key_of(labels::CONTENT_HEADER) == k
-                    || own.iter().any(|l| self.vocab.key_of(l) == k);
+                    || own().any(|l| self.vocab.key_of(l) == k);
                 if !exact {
                     let caption = self
                         .caption
                         .and_then(|c| blocks.get(c))
                         .map(|b| b.caption)
                         .unwrap_or("");
-                    let expected = own
-                        .iter()
+                    let expected = own()
                         .max_by(|a, b| {
                             crate::normalize::similarity(k, &key(a))
                                 .total_cmp(&crate::normalize::similarity(k, &key(b)))
                         })
-                        .copied()
                         .unwrap_or(text);
                     self.label_finding(
                         || format!("{}/{}/表头", labels::TABLE_PROACTIVE, caption),
@@ -1672,7 +1673,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                 if self.table == Some(2) || self.table.is_none() =>
             {
                 self.finish();
-                let rows = labels::proactive_rows(self.format);
+                let rows = labels::proactive_rows_static(self.format);
                 if let Some(idx) = rows.iter().position(|(_, r)| r.key == row_key) {
                     self.table = Some(2);
                     self.pending = Some(Pending {
@@ -1890,7 +1891,7 @@ impl<'a, 'r> Reader<'a, 'r> {
     }
 
     fn finish_pro(&mut self, idx: usize, p: &Pending<'r>) {
-        let rows = labels::proactive_rows(self.format);
+        let rows = labels::proactive_rows_static(self.format);
         let blocks = labels::proactive_blocks(self.format);
         let Some((b, spec)) = rows.get(idx).copied() else {
             return;
@@ -2216,6 +2217,15 @@ pub fn read_text(text: &str) -> ReadOutcome {
     read_rows(text_rows(text))
 }
 
+/// A row's cells as one line (`cells.join(" ")`), borrowed when it is one
+/// cell.
+fn line_of<'c>(cells: &'c [Cow<'c, str>]) -> Cow<'c, str> {
+    match cells {
+        [c] => Cow::Borrowed(c.as_ref()),
+        _ => Cow::Owned(cells.join(" ")),
+    }
+}
+
 fn read_rows(rows: Rows<'_>) -> ReadOutcome {
     let vocab = Vocab::get();
     let rows = explode_rows(rows, vocab);
@@ -2238,13 +2248,14 @@ fn read_rows(rows: Rows<'_>) -> ReadOutcome {
 
     // Narrative and title.
     let mut section: Option<usize> = None;
-    let mut pre_lines: Vec<String> = Vec::new();
+    // Lines of one cell borrowed, others joined.
+    let mut pre_lines: Vec<Cow<str>> = Vec::new();
     // The keys of the first 16 of them, from the cells' keys: a key drops
     // the space that joins the cells, so a line's key is its cells' keys
     // one after the other.
     let mut pre_keys: Vec<Cow<str>> = Vec::with_capacity(16);
     let mut pre_is_title: Vec<bool> = Vec::new();
-    let mut sections: [Vec<String>; 6] = Default::default();
+    let mut sections: [Vec<Cow<str>>; 6] = Default::default();
     // The classification of each row of one cell, reused by the tables.
     let mut single: Vec<Option<(usize, f64)>> = vec![None; rows.rows.len()];
     for (ri, row) in rows.rows.iter().enumerate() {
@@ -2281,10 +2292,10 @@ fn read_rows(rows: Rows<'_>) -> ReadOutcome {
                         ),
                     });
                 }
-                pre_lines.push(cells.join(" "));
+                pre_lines.push(line_of(cells));
                 pre_is_title.push(row.title);
             }
-            Some(h @ (0 | 4 | 5)) => sections[h].push(cells.join(" ")),
+            Some(h @ (0 | 4 | 5)) => sections[h].push(line_of(cells)),
             Some(_) => {}
         }
     }
@@ -2295,7 +2306,7 @@ fn read_rows(rows: Rows<'_>) -> ReadOutcome {
         .iter()
         .enumerate()
         .filter(|(i, _)| !title_idx.contains(i) && !pre_is_title.get(*i).copied().unwrap_or(false))
-        .map(|(_, l)| l.as_str())
+        .map(|(_, l)| l.as_ref())
         .collect::<Vec<_>>()
         .join("\n");
     for (i, s) in sections.iter().enumerate() {

@@ -50,7 +50,7 @@ pub fn satisfied_sums(format: Format, apps: &[Option<[i64; 7]>]) -> i64 {
 
 fn missing(report: &AnnualReport, out: &mut Vec<Finding>) {
     let f = report.format;
-    let rows = labels::proactive_rows(f);
+    let rows = labels::proactive_rows_static(f);
     if report.proactive.iter().all(Option::is_none) {
         out.push(Finding::error(
             "MISSING",
@@ -131,7 +131,7 @@ fn valid_decimal(s: &str) -> bool {
 fn r5(report: &AnnualReport, out: &mut Vec<Finding>) {
     let f = report.format;
     let blocks = labels::proactive_blocks(f);
-    for (i, ((b, r), vals)) in labels::proactive_rows(f)
+    for (i, ((b, r), vals)) in labels::proactive_rows_static(f)
         .iter()
         .zip(report.proactive.iter())
         .enumerate()
