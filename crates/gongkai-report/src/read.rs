@@ -930,7 +930,12 @@ impl Anchors {
         let mut leads: Vec<u8> = Vec::new();
         for c in &seconds {
             let mut buf = [0u8; 4];
-            let lead = c.encode_utf8(&mut buf).as_bytes().first().copied().unwrap_or(0);
+            let lead = c
+                .encode_utf8(&mut buf)
+                .as_bytes()
+                .first()
+                .copied()
+                .unwrap_or(0);
             if !leads.contains(&lead) {
                 leads.push(lead);
             }
@@ -1186,7 +1191,8 @@ fn markers_may_overlap(markers: &[&[u8]]) -> bool {
             i != j
                 && (memchr::memmem::find(b, a).is_some()
                     || (1..a.len().min(b.len())).any(|n| {
-                        a.get(a.len() - n..).is_some_and(|suffix| b.starts_with(suffix))
+                        a.get(a.len() - n..)
+                            .is_some_and(|suffix| b.starts_with(suffix))
                     }))
         })
     })
@@ -1464,7 +1470,10 @@ fn cell_kind(c: &str) -> Option<Kind> {
         .find(|x| !x.is_whitespace());
     if let Some(f) = first {
         if !(f.is_ascii_digit()
-            || matches!(f, '-' | '+' | '.' | ',' | '/' | '\\' | '_' | '~' | '第' | '无'))
+            || matches!(
+                f,
+                '-' | '+' | '.' | ',' | '/' | '\\' | '_' | '~' | '第' | '无'
+            ))
         {
             return Some(Kind::Text);
         }

@@ -685,10 +685,19 @@ mod tests {
 
     #[test]
     fn has_masked_is_contains() {
-        for (hay, word) in [("公开发布信息", "发布"), ("公开发布信息", "申请"), ("", "占"), ("占比", "")] {
+        for (hay, word) in [
+            ("公开发布信息", "发布"),
+            ("公开发布信息", "申请"),
+            ("", "占"),
+            ("占比", ""),
+        ] {
             let chars: Vec<char> = hay.chars().collect();
             let mask = char_mask(&chars);
-            assert_eq!(has_masked(&chars, mask, word), hay.contains(word), "{hay} {word}");
+            assert_eq!(
+                has_masked(&chars, mask, word),
+                hay.contains(word),
+                "{hay} {word}"
+            );
         }
     }
 
