@@ -9,7 +9,9 @@
 #   DATA_DIR  a dataset made by bench/generate.sh (or `gongkai demo --scale province`)
 # Environment: GONGKAI_BIN, DATABASE_URL, BENCH_DIR (see bench/lib.sh);
 #   CONC="1 8 64"  concurrencies;  SECS=10  seconds per run;
-#   PORT=18080 (gongkai), NGINX_PORT=18081.
+#   PORT=18080 (gongkai), NGINX_PORT=18081;
+#   GONGKAI_PUBLIC_CACHE_MS=1000  the server's cache of anonymous public pages
+#   (0: every request rendered from the database, to measure that path).
 # Needs: oha (`cargo install oha`), nginx (`apt-get install nginx-light`), curl, jq.
 # Targets (issue 8): list/item ≥ 50 % of nginx's throughput with p99 < 20 ms;
 # search p95 < 30 ms; server RSS < 300 MB.
@@ -27,6 +29,7 @@ header "$@"
 echo "oha:      $(oha --version)"
 echo "nginx:    $("$NGINX" -v 2>&1)"
 echo "runs:     ${SECS}s each at concurrency $CONC"
+echo "cache:    public pages ${GONGKAI_PUBLIC_CACHE_MS:-1000} ms (GONGKAI_PUBLIC_CACHE_MS)"
 
 serve "$DATA" "$PORT"
 trap 'stop_server; [[ -f "$BENCH_DIR/nginx/nginx.pid" ]] && kill "$(cat "$BENCH_DIR/nginx/nginx.pid")" 2>/dev/null; true' EXIT

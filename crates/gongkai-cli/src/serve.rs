@@ -19,6 +19,11 @@ pub struct ServeArgs {
     /// Mark cookies Secure (when served over HTTPS behind a proxy).
     #[arg(long, env = "GONGKAI_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// How long (milliseconds) an anonymous reader's public page may be
+    /// served from this node's memory; writes through this node are seen at
+    /// once, other nodes' after at most this long. 0 turns it off.
+    #[arg(long, default_value_t = 1000, env = "GONGKAI_PUBLIC_CACHE_MS")]
+    public_cache_ms: u64,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -41,6 +46,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         store.clone(),
         WebConfig {
             secure_cookies: args.secure_cookies,
+            public_cache_ttl: std::time::Duration::from_millis(args.public_cache_ms),
             ..WebConfig::default()
         },
     );

@@ -79,8 +79,8 @@ pub(crate) async fn append(tx: &mut Tx, rec: AuditRecord<'_>) -> Result<i64> {
     let head_sql_sqlite = "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1";
     let head_sql_pg = "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1 FOR UPDATE";
     let (last_id, last_hash): (i64, String) = match tx {
-        Tx::Sqlite(t) => sqlx::query_as(head_sql_sqlite).fetch_one(&mut **t).await?,
-        Tx::Postgres(t) => sqlx::query_as(head_sql_pg).fetch_one(&mut **t).await?,
+        Tx::Sqlite(t, _) => sqlx::query_as(head_sql_sqlite).fetch_one(&mut **t).await?,
+        Tx::Postgres(t, _) => sqlx::query_as(head_sql_pg).fetch_one(&mut **t).await?,
     };
     let mut entry = AuditEntry {
         id: last_id + 1,

@@ -69,6 +69,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
@@ -146,6 +148,8 @@ pub const SQLITE_FILE_NAME: &str = "gongkai.sqlite3";
 pub struct Store {
     pool: Pool,
     sqlite_path: Option<PathBuf>,
+    /// Write transactions committed through this store (and its clones).
+    writes: Arc<AtomicU64>,
 }
 
 /// Run one expression against whichever pool or connection we hold; the
@@ -161,19 +165,21 @@ macro_rules! on_pool {
 pub(crate) use on_pool;
 
 /// An open transaction on either backend.
+/// Each carries the store's count of committed writes (see
+/// [`Store::committed_writes`]).
 pub(crate) enum Tx {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>, Arc<AtomicU64>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>, Arc<AtomicU64>),
 }
 
 macro_rules! on_tx {
     ($tx:expr, $c:ident => $body:expr) => {
         match $tx {
-            $crate::Tx::Sqlite(t) => {
+            $crate::Tx::Sqlite(t, _) => {
                 let $c = &mut **t;
                 $body
             }
-            $crate::Tx::Postgres(t) => {
+            $crate::Tx::Postgres(t, _) => {
                 let $c = &mut **t;
                 $body
             }
@@ -184,10 +190,17 @@ pub(crate) use on_tx;
 
 impl Tx {
     pub(crate) async fn commit(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
-        }
+        let writes = match self {
+            Tx::Sqlite(t, writes) => {
+                t.commit().await?;
+                writes
+            }
+            Tx::Postgres(t, writes) => {
+                t.commit().await?;
+                writes
+            }
+        };
+        writes.fetch_add(1, Ordering::AcqRel);
         Ok(())
     }
 }
@@ -234,6 +247,7 @@ impl Store {
         let store = Store {
             pool: Pool::Sqlite(pool),
             sqlite_path: Some(path.to_path_buf()),
+            writes: Default::default(),
         };
         store.refresh_stale_figures().await?;
         Ok(store)
@@ -270,9 +284,17 @@ impl Store {
         let store = Store {
             pool: Pool::Postgres(pool),
             sqlite_path: None,
+            writes: Default::default(),
         };
         store.refresh_stale_figures().await?;
         Ok(store)
+    }
+
+    /// How many write transactions this store (or a clone) has committed:
+    /// readers that keep derived copies (the web layer's cache of public
+    /// pages) drop them when it moves.
+    pub fn committed_writes(&self) -> u64 {
+        self.writes.load(Ordering::Acquire)
     }
 
     pub fn backend(&self) -> Backend {
@@ -291,8 +313,10 @@ impl Store {
     /// writers queue on the busy timeout instead of failing on lock upgrade.
     pub(crate) async fn begin(&self) -> Result<Tx> {
         Ok(match &self.pool {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Pool::Sqlite(p) => {
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, self.writes.clone())
+            }
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?, self.writes.clone()),
         })
     }
 

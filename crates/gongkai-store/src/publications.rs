@@ -502,7 +502,7 @@ fn catalog_rejected(e: CatalogError) -> StoreError {
 /// agency's row (PostgreSQL; SQLite's `BEGIN IMMEDIATE` already serialises
 /// writers), so two edits at once apply one after the other.
 async fn catalog_locked(tx: &mut Tx, agency_id: i64) -> Result<Vec<Category>> {
-    if let Tx::Postgres(t) = tx {
+    if let Tx::Postgres(t, _) = tx {
         sqlx::query("SELECT id FROM agencies WHERE id = $1 FOR UPDATE")
             .bind(agency_id)
             .execute(&mut **t)

@@ -1060,7 +1060,7 @@ impl Store {
     /// The status within the transaction (`None`: not started), row-locked on PostgreSQL.
     async fn status_in_tx(tx: &mut Tx, agency_id: i64, year: i32) -> Result<Option<ReportStatus>> {
         let status: Option<String> = match tx {
-            Tx::Sqlite(t) => {
+            Tx::Sqlite(t, _) => {
                 sqlx::query_scalar(
                     "SELECT status FROM annual_reports WHERE agency_id = $1 AND year = $2",
                 )
@@ -1069,7 +1069,7 @@ impl Store {
                 .fetch_optional(&mut **t)
                 .await?
             }
-            Tx::Postgres(t) => sqlx::query_scalar(
+            Tx::Postgres(t, _) => sqlx::query_scalar(
                 "SELECT status FROM annual_reports WHERE agency_id = $1 AND year = $2 FOR UPDATE",
             )
             .bind(agency_id)

@@ -65,8 +65,13 @@ pub fn hidden_value(html: &str, name: &str) -> Option<String> {
 
 impl TestApp {
     pub async fn new(db: TestDb) -> TestApp {
+        TestApp::with_config(db, WebConfig::default()).await
+    }
+
+    /// Like [`TestApp::new`], with other web settings.
+    pub async fn with_config(db: TestDb, config: WebConfig) -> TestApp {
         let seeded = seed(&db.store).await;
-        let state = AppState::new(db.store.clone(), WebConfig::default());
+        let state = AppState::new(db.store.clone(), config);
         TestApp {
             router: gongkai_web::router(state.clone()),
             state,

@@ -84,3 +84,35 @@ fn hex_id() -> String {
     let bytes: [u8; 8] = rand::random();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+impl TestDb {
+    /// Runs one statement on the test database over a connection of its
+    /// own, behind the Store's back (for tests of what the process cannot
+    /// see: another node's write, a tampered row).
+    pub async fn execute_behind_the_store(&self, sql: &str) {
+        match &self.database_url {
+            Some(url) => {
+                let mut conn = sqlx::PgConnection::connect(url)
+                    .await
+                    .expect("connect to the test schema");
+                sqlx::query(AssertSqlSafe(sql.to_string()))
+                    .execute(&mut conn)
+                    .await
+                    .expect("statement");
+                let _ = conn.close().await;
+            }
+            None => {
+                let path = self.store.sqlite_path().expect("sqlite store");
+                let mut conn =
+                    sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+                        .await
+                        .expect("open the test database");
+                sqlx::query(AssertSqlSafe(sql.to_string()))
+                    .execute(&mut conn)
+                    .await
+                    .expect("statement");
+                let _ = conn.close().await;
+            }
+        }
+    }
+}

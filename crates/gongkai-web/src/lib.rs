@@ -32,6 +32,9 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Platform name shown in the header.
     pub site_name: String,
+    /// How long an anonymous reader's public page may be served from
+    /// memory (`middleware::public_cache`); zero turns the cache off.
+    pub public_cache_ttl: std::time::Duration,
 }
 
 impl Default for WebConfig {
@@ -39,6 +42,7 @@ impl Default for WebConfig {
         WebConfig {
             secure_cookies: false,
             site_name: "政府信息公开平台".to_string(),
+            public_cache_ttl: std::time::Duration::from_secs(1),
         }
     }
 }
@@ -51,6 +55,7 @@ struct Inner {
     config: WebConfig,
     metrics: Option<PrometheusHandle>,
     search: OnceLock<search::SearchService>,
+    public_cache: middleware::public_cache::PublicCache,
 }
 
 impl AppState {
@@ -60,10 +65,14 @@ impl AppState {
             config,
             metrics: metrics_handle(),
             search: OnceLock::new(),
+            public_cache: Default::default(),
         }))
     }
     pub fn store(&self) -> &Store {
         &self.0.store
+    }
+    pub(crate) fn public_cache(&self) -> &middleware::public_cache::PublicCache {
+        &self.0.public_cache
     }
     pub fn config(&self) -> &WebConfig {
         &self.0.config
@@ -117,6 +126,10 @@ pub fn router(state: AppState) -> Router {
         .merge(api_router)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::public_cache::serve,
+        ))
         .layer(axum::middleware::from_fn(middleware::origin::check))
         .layer(axum::middleware::from_fn(middleware::metrics::record))
         .layer(axum::middleware::from_fn(middleware::security_headers::add))

@@ -1,4 +1,5 @@
 //! One concern per file.
 pub mod metrics;
 pub mod origin;
+pub mod public_cache;
 pub mod security_headers;

@@ -6,7 +6,7 @@ use crate::error::{render, PageError};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::response::Html;
+use axum::response::Response;
 use gongkai_store::Agency;
 use std::collections::HashMap;
 
@@ -57,10 +57,12 @@ struct PortalHome {
 pub async fn portal_home_get(
     State(state): State<AppState>,
     MaybeSession(session): MaybeSession,
-) -> Result<Html<String>, PageError> {
+) -> Result<Response, PageError> {
     let rows = tree_rows(state.store().agencies().await?);
-    render(&PortalHome {
-        nav: Nav::new(&state, session.as_ref()),
-        rows,
-    })
+    Ok(crate::middleware::public_cache::cacheable(render(
+        &PortalHome {
+            nav: Nav::new(&state, session.as_ref()),
+            rows,
+        },
+    )?))
 }

@@ -13,6 +13,7 @@ use crate::csrf;
 use crate::dates::date_text;
 use crate::error::{render, AppError, PageError};
 use crate::form::ValidForm;
+use crate::middleware::public_cache::cacheable;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -112,13 +113,12 @@ pub async fn xxgk_home_get(
         )
         .await?
         .items;
-    Ok(render(&HomePage {
+    Ok(cacheable(render(&HomePage {
         nav: Nav::new(&state, session.as_ref()),
         menu: menu(&agency, &catalog, ""),
         agency,
         latest,
-    })?
-    .into_response())
+    })?))
 }
 
 pub async fn xxgk_redirect_get(Path(code): Path<String>) -> Response {
@@ -362,7 +362,7 @@ pub async fn xxgk_list_get(
         .map(|c| c.name.clone())
         .unwrap_or_else(|| "法定主动公开内容".to_string());
     let base = format!("/{}/xxgk/fdzdgknr", agency.code);
-    Ok(render(&ListPage {
+    Ok(cacheable(render(&ListPage {
         nav: Nav::new(&state, session.as_ref()),
         menu: menu(
             &agency,
@@ -376,8 +376,7 @@ pub async fn xxgk_list_get(
         pager: pager(&base, &f, page.total, page.per_page),
         items: page.items,
         agency,
-    })?
-    .into_response())
+    })?))
 }
 
 // ---- item ----
@@ -422,15 +421,14 @@ pub async fn xxgk_item_get(
     let agency = public_agency(&state, &code).await?;
     let p = public_item(&state, &agency, &id).await?;
     let catalog = state.store().catalog(agency.id).await?;
-    Ok(render(&ItemPage {
+    Ok(cacheable(render(&ItemPage {
         nav: Nav::new(&state, session.as_ref()),
         menu: menu(&agency, &catalog, p.category.as_deref().unwrap_or("")),
         repealed: p.status == PublicationStatus::Repealed,
         pub_date: opt_date_text(p.published_on),
         p,
         agency,
-    })?
-    .into_response())
+    })?))
 }
 
 pub async fn xxgk_attachment_get(
