@@ -1439,7 +1439,8 @@ fn period_year(lines: &[Cow<str>]) -> Option<i32> {
 enum Tok<'r> {
     /// The cell and its key.
     Text(&'r str, &'r str),
-    Num(&'r str),
+    /// The cell and its value when it is plain digits ([`plain_digits`]).
+    Num(&'r str, Option<i64>),
     Blank,
     RowEnd {
         multi: bool,
@@ -1452,6 +1453,24 @@ enum Kind {
     Blank,
     Value,
     Text,
+}
+
+/// The value of a cell of 1 to 18 ASCII digits (`s.parse()` cannot
+/// overflow there), read while testing it.
+fn plain_digits(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 18 {
+        return None;
+    }
+    let mut v = 0i64;
+    for &x in b {
+        let d = x.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + i64::from(d);
+    }
+    Some(v)
 }
 
 /// The kind of a cell, `None` for a page footer.
@@ -1497,21 +1516,31 @@ fn row_tokens<'r>(
     row: &'r [Cow<'r, str>],
     ri: usize,
     keys: &'r Keys,
-    cells: &mut Vec<(&'r str, usize, Kind)>,
+    cells: &mut Vec<(&'r str, usize, Kind, Option<i64>)>,
     out: &mut Vec<Tok<'r>>,
 ) {
     cells.clear();
     for (ci, c) in row.iter().enumerate() {
-        if let Some(kind) = cell_kind(c) {
-            cells.push((c.as_ref(), ci, kind));
+        // Plain digits are a value (`cell_kind`'s first test).
+        let plain = plain_digits(c);
+        let kind = if plain.is_some() {
+            Some(Kind::Value)
+        } else {
+            cell_kind(c)
+        };
+        if let Some(kind) = kind {
+            cells.push((c.as_ref(), ci, kind, plain));
         }
     }
-    let last_text = cells.iter().rposition(|(_, _, k)| *k == Kind::Text);
+    let last_text = cells.iter().rposition(|(_, _, k, _)| *k == Kind::Text);
     let after = last_text.map(|p| p + 1).unwrap_or(0);
-    let has_num_after = cells.iter().skip(after).any(|(_, _, k)| *k == Kind::Value);
+    let has_num_after = cells
+        .iter()
+        .skip(after)
+        .any(|(_, _, k, _)| *k == Kind::Value);
     let count_after = cells.len().saturating_sub(after);
     let multi = cells.len() >= 2;
-    for (i, &(c, ci, kind)) in cells.iter().enumerate() {
+    for (i, &(c, ci, kind, plain)) in cells.iter().enumerate() {
         if kind == Kind::Empty {
             let counts = multi && i >= after && (has_num_after || count_after >= 2);
             if counts {
@@ -1520,7 +1549,7 @@ fn row_tokens<'r>(
         } else if kind == Kind::Blank {
             out.push(Tok::Blank);
         } else if kind == Kind::Value {
-            out.push(Tok::Num(c));
+            out.push(Tok::Num(c, plain));
         } else {
             out.push(Tok::Text(c, keys.get(ri, ci, c)));
         }
@@ -1813,8 +1842,8 @@ impl<'a, 'r> Reader<'a, 'r> {
             len -= 1;
         }
         let vals = values.get(..len).unwrap_or(&[]);
-        let clean = |s: &str| {
-            if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        let clean = |s: &str, plain: Option<i64>| {
+            if plain.is_some() || (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())) {
                 // parse_number's fast path: `int` is `s` itself.
                 return !(s.len() > 1 && s.starts_with('0'));
             }
@@ -1825,7 +1854,7 @@ impl<'a, 'r> Reader<'a, 'r> {
         if vals.len() == n
             && vals
                 .iter()
-                .all(|t| matches!(t, Tok::Blank) || matches!(t, Tok::Num(s) if clean(s)))
+                .all(|t| matches!(t, Tok::Blank) || matches!(t, Tok::Num(s, p) if clean(s, *p)))
         {
             return Cells::Exact(Cow::Borrowed(vals));
         }
@@ -1833,9 +1862,9 @@ impl<'a, 'r> Reader<'a, 'r> {
         let mut expanded: Vec<Tok<'r>> = Vec::new();
         for t in vals {
             match t {
-                Tok::Num(s) if !clean(s) || s.trim().contains(' ') => {
+                Tok::Num(s, p) if !clean(s, *p) || s.trim().contains(' ') => {
                     for p in s.split_whitespace() {
-                        expanded.push(Tok::Num(p));
+                        expanded.push(Tok::Num(p, None));
                     }
                 }
                 other => expanded.push(*other),
@@ -1844,23 +1873,23 @@ impl<'a, 'r> Reader<'a, 'r> {
         if expanded.len() == n
             && expanded
                 .iter()
-                .all(|t| matches!(t, Tok::Blank) || matches!(t, Tok::Num(s) if clean(s)))
+                .all(|t| matches!(t, Tok::Blank) || matches!(t, Tok::Num(s, p) if clean(s, *p)))
         {
             return Cells::Exact(Cow::Owned(expanded));
         }
         let nums: Vec<&str> = vals
             .iter()
             .filter_map(|t| match t {
-                Tok::Num(s) => Some(*s),
+                Tok::Num(s, _) => Some(*s),
                 _ => None,
             })
             .collect();
         let has_blank = vals.iter().any(|t| matches!(t, Tok::Blank));
-        if !has_blank && !nums.is_empty() && (nums.len() < n || nums.iter().any(|s| !clean(s))) {
+        if !has_blank && !nums.is_empty() && (nums.len() < n || nums.iter().any(|s| !clean(s, None))) {
             // Digits run together (possibly with stray spaces).
             let joined: String = nums.concat();
             let run_like =
-                nums.len() == 1 || nums.iter().any(|s| s.trim().contains(' ') || !clean(s));
+                nums.len() == 1 || nums.iter().any(|s| s.trim().contains(' ') || !clean(s, None));
             if run_like {
                 return Cells::Run(joined);
             }
@@ -1927,7 +1956,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                             self.blank_finding(location_pro(self.format, idx, Some(fi)));
                             vals.push(Value::zero(f.kind));
                         }
-                        Tok::Num(s) => vals.push(pro_value(s, f.kind)),
+                        Tok::Num(s, plain) => vals.push(pro_value(s, *plain, f.kind)),
                         _ => {}
                     }
                 }
@@ -2021,7 +2050,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                             loc(),
                             labels::APPLICATION_COLUMNS[c]
                         )),
-                        Tok::Num(s) => row[c] = int_value(s),
+                        Tok::Num(s, plain) => row[c] = plain.unwrap_or_else(|| int_value(s)),
                         _ => {}
                     }
                 }
@@ -2062,7 +2091,7 @@ impl<'a, 'r> Reader<'a, 'r> {
                             let (_, fl) = labels::APPEAL_FIELDS[i % 5];
                             self.blank_finding(format!("{}/{}/{}", labels::TABLE_APPEALS, bl, fl));
                         }
-                        Tok::Num(s) => v[i] = int_value(s),
+                        Tok::Num(s, plain) => v[i] = plain.unwrap_or_else(|| int_value(s)),
                         _ => {}
                     }
                 }
@@ -2196,9 +2225,12 @@ fn int_value(s: &str) -> i64 {
     parse_number(s).and_then(|n| n.as_i64()).unwrap_or(0)
 }
 
-fn pro_value(s: &str, kind: labels::FieldKind) -> Value {
+/// `plain`: the value when `s` is plain digits (see [`plain_digits`]).
+fn pro_value(s: &str, plain: Option<i64>, kind: labels::FieldKind) -> Value {
     match kind {
-        labels::FieldKind::Count | labels::FieldKind::Change => Value::Int(int_value(s)),
+        labels::FieldKind::Count | labels::FieldKind::Change => {
+            Value::Int(plain.unwrap_or_else(|| int_value(s)))
+        }
         labels::FieldKind::Money => Value::Text(
             parse_number(s)
                 .map(|n| n.decimal())
@@ -2341,7 +2373,7 @@ fn read_rows(rows: Rows<'_>) -> ReadOutcome {
         for &t in &toks {
             match t {
                 Tok::Text(s, k) => reader.text(s, k, known),
-                Tok::Num(_) | Tok::Blank => reader.value(t),
+                Tok::Num(..) | Tok::Blank => reader.value(t),
                 Tok::RowEnd { multi } => reader.row_end(multi),
             }
         }
@@ -2366,6 +2398,18 @@ fn read_rows(rows: Rows<'_>) -> ReadOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_digits_agree_with_parse() {
+        for s in ["", "0", "007", "12a", "１２", "999999999999999999", "9999999999999999999", "-1"] {
+            let want = (!s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<i64>().unwrap_or(0));
+            assert_eq!(plain_digits(s), want, "{s}");
+            if let Some(v) = plain_digits(s) {
+                assert_eq!(v, int_value(s), "{s}");
+            }
+        }
+    }
 
     #[test]
     fn markers_in_one_pass() {
