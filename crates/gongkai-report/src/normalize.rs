@@ -262,6 +262,43 @@ pub fn key_into(s: &str, out: &mut String) {
     key_push(s, out);
 }
 
+/// What [`key_push`] does with the chars U+3000–U+303F (CJK punctuation,
+/// bytes E3 80 xx) and U+FF00–U+FF7F (full-width forms, EF BC xx and
+/// EF BD xx), indexed as [`punct_index`]: the char it keeps, if any, and
+/// whether that is the char itself. Built once from [`fold_char`] and
+/// [`is_alphanumeric`].
+fn key_punct() -> &'static [(Option<char>, bool); 192] {
+    static TABLE: std::sync::OnceLock<[(Option<char>, bool); 192]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = [(None, false); 192];
+        for (i, slot) in t.iter_mut().enumerate() {
+            let code = if i < 64 { 0x3000 + i } else { 0xFF00 + i - 64 };
+            let Some(c) = char::from_u32(code as u32) else {
+                continue;
+            };
+            let f = fold_char(c);
+            let keep = if f.is_ascii() {
+                f.is_ascii_alphanumeric()
+            } else {
+                is_alphanumeric(f)
+            };
+            *slot = (keep.then_some(f), keep && f == c);
+        }
+        t
+    })
+}
+
+/// The index in [`key_punct`] of the three bytes starting at `b`, if they
+/// are such a char.
+fn punct_index(b: &[u8]) -> Option<usize> {
+    match b {
+        [0xE3, 0x80, x, ..] => Some(usize::from(x & 0x3F)),
+        [0xEF, 0xBC, x, ..] => Some(64 + usize::from(x & 0x3F)),
+        [0xEF, 0xBD, x, ..] => Some(128 + usize::from(x & 0x3F)),
+        _ => None,
+    }
+}
+
 /// [`key`] appended to `out`.
 pub fn key_push(s: &str, out: &mut String) {
     // Numbers (most cells of a table) are their own key.
@@ -296,6 +333,22 @@ pub fn key_push(s: &str, out: &mut String) {
                 i += skipped;
                 continue;
             }
+        }
+        // CJK punctuation and full-width forms from a table.
+        if let Some(&(kept, same)) = b
+            .get(i..)
+            .and_then(punct_index)
+            .and_then(|p| key_punct().get(p))
+        {
+            if !same {
+                out.push_str(s.get(run..i).unwrap_or(""));
+                if let Some(f) = kept {
+                    out.push(f);
+                }
+                run = i + 3;
+            }
+            i += 3;
+            continue;
         }
         let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else {
             break;
@@ -735,6 +788,20 @@ mod tests {
         assert!(parse_number("1.属于国家秘密").is_none());
         assert!(!is_digit_run("1.属于国家秘密"));
         assert!(is_digit_run("12 3件"));
+    }
+
+    #[test]
+    fn key_punct_table_agrees() {
+        // Each char of the two blocks alone and amid other text.
+        for code in (0x3000..0x3040).chain(0xFF00..0xFF80) {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            for s in [c.to_string(), format!("规{c}章1{c}"), format!("a{c}{c}")] {
+                let want: String = key_chars(&s).collect();
+                assert_eq!(key(&s), want, "{s:?}");
+            }
+        }
     }
 
     #[test]
