@@ -76,33 +76,41 @@ impl<'a> Rows<'a> {
     }
 }
 
-/// `s.trim()`, answered from the first and last bytes when neither end can
-/// be whitespace (ASCII other than whitespace, or a lead byte no whitespace
-/// char has).
+/// Lead bytes (and ASCII bytes) of chars that are not whitespace, whatever
+/// follows: ASCII other than whitespace, and lead bytes no whitespace char
+/// has (C2 starts U+0085 and U+00A0, E1–E3 start U+1680, U+2000… and
+/// U+3000).
+static TRIM_PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut x = 0;
+    while x < 256 {
+        let b = x as u8;
+        t[x] = (b.is_ascii() && !b.is_ascii_whitespace() && b != 0x0B)
+            || (b >= 0xC3 && !(b >= 0xE1 && b <= 0xE3));
+        x += 1;
+    }
+    t
+};
+
+/// `s.trim()`, answered from the lead bytes of the first and last chars
+/// when neither can be whitespace.
+#[inline]
 fn trim(s: &str) -> &str {
     let b = s.as_bytes();
-    let plain = |x: u8| {
-        (x.is_ascii() && !x.is_ascii_whitespace() && x != 0x0B)
-            || (x >= 0xC3 && !matches!(x, 0xE1..=0xE3))
+    let plain = |x: u8| TRIM_PLAIN.get(usize::from(x)).copied().unwrap_or(false);
+    let Some(&first) = b.first() else {
+        return s;
     };
-    match (b.first(), b.last()) {
-        (None, _) => s,
-        // The last byte of a multi-byte char is a continuation byte: look
-        // at the lead byte of the last char.
-        (Some(&f), Some(&l)) if plain(f) && (l.is_ascii() && plain(l)) => s,
-        (Some(&f), Some(_)) if plain(f) => {
-            let lead = s.chars().next_back().map(|c| {
-                let mut buf = [0u8; 4];
-                c.encode_utf8(&mut buf);
-                buf[0]
-            });
-            if lead.is_some_and(plain) {
-                s
-            } else {
-                s.trim()
-            }
-        }
-        _ => s.trim(),
+    // The last char's lead byte: back over at most three continuation bytes.
+    let mut k = b.len() - 1;
+    while k > 0 && b.get(k).is_some_and(|&x| x & 0xC0 == 0x80) && b.len() - k < 4 {
+        k -= 1;
+    }
+    let last = b.get(k).copied().unwrap_or(0);
+    if plain(first) && plain(last) {
+        s
+    } else {
+        s.trim()
     }
 }
 
@@ -2431,6 +2439,15 @@ mod tests {
             assert!(h.may_hold_anchor(&t.replace('、', "．")), "{t}");
         }
         assert!(!h.may_hold_anchor("本年度在门户网站发布政府信息120条，其中。"));
+    }
+
+    #[test]
+    fn trim_agrees_for_every_char() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [c.to_string(), format!("规{c}"), format!("{c}a"), format!("{c}规{c}")] {
+                assert_eq!(trim(&s), s.trim(), "{s:?}");
+            }
+        }
     }
 
     #[test]
