@@ -805,6 +805,13 @@ mod tests {
     }
 
     #[test]
+    fn folding_twice_is_folding_once() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(fold_char(fold_char(c)), fold_char(c), "{c:?}");
+        }
+    }
+
+    #[test]
     fn fold_changes_holds_every_changed_char() {
         let listed: std::collections::HashSet<char> = fold_changes().collect();
         for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {

@@ -1083,6 +1083,11 @@ fn explode_last_row<'a>(out: &mut Rows<'a>, anchors: &Anchors, scratch: &mut Str
     };
     let mut i = row.start as usize;
     while i < out.cells.len() {
+        // `explode`'s first test, before the call (most cells are numbers).
+        if !anchors.ascii && out.cells.get(i).is_some_and(|c| c.is_ascii()) {
+            i += 1;
+            continue;
+        }
         let pieces = out
             .cells
             .get(i)
@@ -1283,9 +1288,12 @@ fn detect_format(keys: &Keys) -> Format {
     }
 }
 
-/// Find `YYYY年` in `s` (digits possibly full width, spaces allowed before 年).
+/// Find `YYYY年` in `s`, which is folded (digits possibly full width in the
+/// original, spaces allowed before 年). Both callers pass folded text and
+/// folding twice is folding once (a test checks every char).
 fn years_in(s: &str) -> Vec<(usize, i32)> {
-    let chars: Vec<char> = fold(s).chars().collect();
+    let mut chars: Vec<char> = Vec::with_capacity(s.len());
+    chars.extend(s.chars());
     let mut out = Vec::new();
     let mut i = 0;
     while i + 4 <= chars.len() {
