@@ -622,6 +622,11 @@ const UNITS: [&str; 8] = ["万元", "元", "件", "条", "个", "项", "次", "�
 /// Every char of [`UNITS`].
 pub(crate) const UNIT_CHARS: &str = "万元件条个项次份";
 
+/// `UNIT_CHARS.contains(c)` without a string search per char.
+fn is_unit_char(c: char) -> bool {
+    matches!(c, '万' | '元' | '件' | '条' | '个' | '项' | '次' | '份')
+}
+
 /// Parse one cell as a number: full-width digits, thousands separators,
 /// an optional sign, decimals and a unit. `None` when it is not one number.
 pub fn parse_number(s: &str) -> Option<Number> {
@@ -635,7 +640,7 @@ pub fn parse_number(s: &str) -> Option<Number> {
         !(c.is_whitespace()
             || c.is_ascii_digit()
             || matches!(c, '-' | '+' | '.' | ',')
-            || UNIT_CHARS.contains(c))
+            || is_unit_char(c))
     }) {
         return None;
     }
@@ -705,7 +710,7 @@ pub fn is_digit_run(s: &str) -> bool {
             digits += 1;
         } else if !(c.is_whitespace() || matches!(c, '-' | '.' | ',')) {
             // Only a trailing unit may follow (its chars are not digits).
-            if digits == 0 || !UNIT_CHARS.contains(c) {
+            if digits == 0 || !is_unit_char(c) {
                 return false;
             }
             let t = fold(s);
@@ -801,6 +806,13 @@ mod tests {
                 let want: String = key_chars(&s).collect();
                 assert_eq!(key(&s), want, "{s:?}");
             }
+        }
+    }
+
+    #[test]
+    fn unit_chars_match() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_unit_char(c), UNIT_CHARS.contains(c), "{c:?}");
         }
     }
 
