@@ -173,13 +173,14 @@ fn has_whitespace(t: &str) -> bool {
 }
 
 /// The cells of a line, appended to `cells` (none for an empty line or a
-/// markdown separator row).
-fn split_line<'a>(line: &'a str, cells: &mut Vec<Cow<'a, str>>) {
+/// markdown separator row). `bars`: whether the line may hold a bar (a
+/// text without any need not look for one line by line).
+fn split_line<'a>(line: &'a str, bars: bool, cells: &mut Vec<Cow<'a, str>>) {
     let t = trim(line);
     if t.is_empty() {
         return;
     }
-    if has_bar(t) {
+    if bars && has_bar(t) {
         let separator_row = t
             .chars()
             .all(|c| matches!(c, '|' | '｜' | '-' | ':' | ' ' | '\t' | '—'));
@@ -276,6 +277,8 @@ struct RowBuilder<'a> {
     /// The first cell of the open group of tab-led lines (its cells are
     /// the last ones of `rows.cells`: any other row closes the group first).
     group: Option<usize>,
+    /// The text holds no bar (`|`, `｜`) anywhere.
+    no_bars: bool,
 }
 
 impl<'a> RowBuilder<'a> {
@@ -297,7 +300,7 @@ impl<'a> RowBuilder<'a> {
         }
         self.flush();
         let start = self.rows.cells.len();
-        split_line(line, &mut self.rows.cells);
+        split_line(line, !self.no_bars, &mut self.rows.cells);
         if self.rows.cells.len() > start {
             self.rows.push_row(start, false, false);
         }
@@ -309,7 +312,7 @@ impl<'a> RowBuilder<'a> {
                 self.flush();
                 for line in text.lines() {
                     let start = self.rows.cells.len();
-                    split_line(line, &mut self.rows.cells);
+                    split_line(line, !self.no_bars, &mut self.rows.cells);
                     if self.rows.cells.len() > start {
                         self.rows.push_row(start, false, *level <= 1);
                     }
@@ -358,6 +361,8 @@ fn text_rows(text: &str) -> Rows<'_> {
         // About 5 cells and 50 bytes per line.
         rows: Rows::with_capacity(text.len() / 50 + 1, text.len() / 10 + 1),
         group: None,
+        no_bars: memchr::memchr(b'|', text.as_bytes()).is_none()
+            && memchr::memmem::find(text.as_bytes(), "｜".as_bytes()).is_none(),
     };
     let mut rest = text;
     while !rest.is_empty() {
