@@ -540,6 +540,73 @@ impl std::hash::Hasher for FastHash {
     }
 }
 
+/// A fixed set of label texts with a value each, looked up with cell texts:
+/// open addressing over a table at most a quarter full, hashed by the
+/// length and the edge words (as [`FastHash`]), one comparison per probe.
+/// Cheaper than a `HashMap` for the ~100 lookups per document.
+struct LabelTable {
+    /// Index + 1 into `items`, 0 for an empty slot.
+    slots: Vec<u32>,
+    items: Vec<(String, usize)>,
+    longest: usize,
+}
+
+impl LabelTable {
+    fn hash(s: &str) -> usize {
+        let mut h = FastHash::default();
+        std::hash::Hasher::write(&mut h, s.as_bytes());
+        (h.0 >> 32) as usize
+    }
+
+    /// The first value given for each text wins.
+    fn new(items: impl IntoIterator<Item = (String, usize)>) -> LabelTable {
+        let mut table = LabelTable {
+            slots: Vec::new(),
+            items: Vec::new(),
+            longest: 0,
+        };
+        for (text, value) in items {
+            if !table.items.iter().any(|(t, _)| *t == text) {
+                table.longest = table.longest.max(text.len());
+                table.items.push((text, value));
+            }
+        }
+        let size = (4 * table.items.len() + 1).next_power_of_two();
+        table.slots = vec![0; size];
+        for (i, (text, _)) in table.items.iter().enumerate() {
+            let mut at = Self::hash(text) & (size - 1);
+            while table.slots.get(at).is_some_and(|&x| x != 0) {
+                at = (at + 1) & (size - 1);
+            }
+            if let Some(slot) = table.slots.get_mut(at) {
+                *slot = i as u32 + 1;
+            }
+        }
+        table
+    }
+
+    fn get(&self, s: &str) -> Option<usize> {
+        if s.len() > self.longest || self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = Self::hash(s) & mask;
+        // The table has empty slots: the probe ends.
+        loop {
+            let slot = *self.slots.get(at)?;
+            let (text, value) = self.items.get(slot.checked_sub(1)? as usize)?;
+            if text == s {
+                return Some(*value);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    fn contains(&self, s: &str) -> bool {
+        self.get(s).is_some()
+    }
+}
+
 type FastHashBuild = std::hash::BuildHasherDefault<FastHash>;
 type FastMap<K, V> = std::collections::HashMap<K, V, FastHashBuild>;
 type FastSet<K> = std::collections::HashSet<K, FastHashBuild>;
@@ -550,7 +617,7 @@ type ClassifyCache<'k> = std::collections::HashMap<&'k str, Option<(usize, f64)>
 struct Vocab {
     entries: Vec<Entry>,
     /// Index of the first entry with a given key.
-    exact: FastMap<String, usize>,
+    exact: LabelTable,
     /// Longest key in `exact`, in bytes (longer keys skip the map).
     exact_max: usize,
     /// Longest key of any entry, in chars: a key whose similarity with every
@@ -628,10 +695,12 @@ impl Vocab {
         for (_, t) in labels::APPEAL_FIELDS {
             add(Label::Appeal { opens: false }, t);
         }
-        let mut exact = FastMap::default();
-        for (i, e) in entries.iter().enumerate() {
-            exact.entry(e.key.clone()).or_insert(i);
-        }
+        let exact = LabelTable::new(
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.clone(), i)),
+        );
         let mut heading_anchors = Anchors::new(
             entries
                 .iter()
@@ -644,7 +713,7 @@ impl Vocab {
                 .filter(|e| !matches!(e.label, Label::Heading(_))),
         );
         table_anchors.set_piece_chars(crate::normalize::UNIT_CHARS);
-        let exact_max = exact.keys().map(String::len).max().unwrap_or(0);
+        let exact_max = exact.longest;
         let max_key_len = entries.iter().map(|e| e.key_len).max().unwrap_or(0);
         let headings: Vec<usize> = (0..entries.len())
             .filter(|&i| matches!(entries[i].label, Label::Heading(_)))
@@ -836,7 +905,7 @@ impl Vocab {
         if k.len() > self.exact_max {
             return None;
         }
-        self.exact.get(k).copied()
+        self.exact.get(k)
     }
 
     /// [`Vocab::classify_uncached`] with the exact entries first, as
@@ -878,7 +947,7 @@ struct Anchors {
     /// Folded anchors that fold to themselves, and the labels as written: a
     /// cell spelled exactly so is one whole anchor, which [`explode`] leaves
     /// alone.
-    whole: FastSet<String>,
+    whole: LabelTable,
     /// For anchors whose pieces are kept only when every piece is an
     /// anchor, blank or a digit run (the table labels): a bitset of the BMP
     /// marking the chars such pieces can hold once folded (besides
@@ -903,15 +972,15 @@ impl Anchors {
     fn new<'e>(entries: impl Iterator<Item = &'e Entry>) -> Anchors {
         let mut folded = FastSet::default();
         let mut ascii = false;
-        let mut whole = FastSet::default();
+        let mut whole = Vec::new();
         let mut patterns: Vec<String> = Vec::new();
         for e in entries {
             ascii |= e.folded.is_ascii();
             if fold(&e.folded) == e.folded {
-                whole.insert(e.folded.clone());
+                whole.push((e.folded.clone(), 0));
             }
             // The label as written folds to the anchor: one whole anchor too.
-            whole.insert(e.text.to_string());
+            whole.push((e.text.to_string(), 0));
             folded.insert(e.folded.clone());
             if !e.folded.is_empty() && !patterns.contains(&e.folded) {
                 patterns.push(e.folded.clone());
@@ -926,7 +995,7 @@ impl Anchors {
             ac,
             folded,
             ascii,
-            whole,
+            whole: LabelTable::new(whole),
             piece_chars: None,
             lead_pairs: None,
         }
