@@ -1170,6 +1170,20 @@ fn explode<'c>(
     Some(pieces)
 }
 
+/// The pieces of a cell where table labels run together with numbers, when
+/// everything between the labels is numbers (or blank).
+fn table_pieces<'c>(
+    cell: &Cow<'c, str>,
+    anchors: &Anchors,
+    scratch: &mut String,
+) -> Option<Vec<Cow<'c, str>>> {
+    explode(cell, anchors, scratch).filter(|pieces| {
+        pieces.iter().all(|p| {
+            anchors.folded.contains(&fold(p)) || p.trim().is_empty() || is_digit_run(p)
+        })
+    })
+}
+
 /// Table labels run together with numbers in the last row of `out`: cells
 /// where everything between the anchors is numbers are replaced by their
 /// pieces (blank ones dropped).
@@ -1187,12 +1201,7 @@ fn explode_last_row<'a>(out: &mut Rows<'a>, anchors: &Anchors, scratch: &mut Str
         let pieces = out
             .cells
             .get(i)
-            .and_then(|cell| explode(cell, anchors, scratch))
-            .filter(|pieces| {
-                pieces.iter().all(|p| {
-                    anchors.folded.contains(&fold(p)) || p.trim().is_empty() || is_digit_run(p)
-                })
-            });
+            .and_then(|cell| table_pieces(cell, anchors, scratch));
         match pieces {
             Some(pieces) => {
                 let rest: Vec<Cow<'a, str>> = out.cells.drain(i + 1..).collect();
@@ -1216,16 +1225,40 @@ fn explode_rows<'a>(rows: Rows<'a>, vocab: &Vocab) -> Rows<'a> {
     let headings = &vocab.heading_anchors;
     let table_anchors = &vocab.table_anchors;
     let mut scratch = String::new();
-    let mut out = Rows::with_capacity(rows.rows.len() + 8, rows.cells.len() + 8);
+    // The rows before the first one that changes (a heading inside, or a
+    // cell of table labels and numbers) stay where they are; most texts
+    // have none.
+    let changes = |cells: &[Cow<'a, str>], scratch: &mut String| {
+        cells.iter().any(|cell| {
+            (cell.chars().nth(12).is_some() && explode(cell, headings, scratch).is_some())
+                || (!(cell.is_ascii() && !table_anchors.ascii)
+                    && table_pieces(cell, table_anchors, scratch).is_some())
+        })
+    };
+    let Some(r0) = rows
+        .rows
+        .iter()
+        .position(|r| changes(rows.cells_of(r), &mut scratch))
+    else {
+        return rows;
+    };
     let Rows {
-        cells: mut src_cells,
+        cells: mut kept,
         rows,
     } = rows;
-    for row in rows {
+    let from = rows.get(r0).map_or(kept.len(), |r| r.start as usize);
+    let mut src_cells = kept.split_off(from.min(kept.len()));
+    let mut out = Rows {
+        cells: kept,
+        rows: rows.get(..r0).unwrap_or(&[]).to_vec(),
+    };
+    out.rows.reserve(rows.len() - out.rows.len() + 8);
+    out.cells.reserve(src_cells.len() + 8);
+    for row in rows.get(r0..).unwrap_or(&[]) {
         // The row's cells are moved out (`take` leaves an empty `Owned`,
-        // which does not allocate).
+        // which does not allocate); `src_cells` starts at cell `from`.
         let src = src_cells
-            .get_mut(row.start as usize..row.end as usize)
+            .get_mut((row.start as usize).saturating_sub(from)..(row.end as usize).saturating_sub(from))
             .unwrap_or(&mut []);
         // A row without any heading is kept as it is.
         let first = src.iter().position(|cell| {
