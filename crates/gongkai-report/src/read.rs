@@ -765,49 +765,6 @@ impl Vocab {
         // is a prefix of the label. Only those are scored: the lengths in
         // the window from the index by length, the prefixes from the index
         // by key. A candidate is (entry, score when known without scoring).
-        // Room for every entry twice (the window and the prefixes) and the
-        // headings: one allocation, never grown.
-        let mut candidates: Vec<(usize, Option<f64>)> =
-            Vec::with_capacity(2 * self.entries.len() + self.headings.len());
-        let first = k.chars().next();
-        for &i in &self.headings {
-            let Some(e) = self.entries.get(i) else {
-                continue;
-            };
-            if first != e.key.chars().next() {
-                continue;
-            }
-            let run_on = k.starts_with(&e.key) && fl <= e.key_len + 2;
-            candidates.push((i, run_on.then_some(1.0)));
-        }
-        if fl >= 4 {
-            let lo = (7 * fl).div_ceil(10).max(4);
-            let start = self.by_len.partition_point(|&(len, _)| len < lo);
-            for &(sl, i) in self.by_len.get(start..).unwrap_or(&[]) {
-                if 7 * sl > 10 * fl {
-                    break;
-                }
-                candidates.push((i, None));
-            }
-            let start = self
-                .by_key
-                .partition_point(|&i| self.entries.get(i).is_some_and(|e| e.key.as_str() < k));
-            for &i in self.by_key.get(start..).unwrap_or(&[]) {
-                let Some(e) = self.entries.get(i) else {
-                    break;
-                };
-                if !e.key.starts_with(k) {
-                    break;
-                }
-                // Those in the length window are candidates already.
-                if e.key_len >= 4 && 7 * e.key_len > 10 * fl {
-                    candidates.push((i, None));
-                }
-            }
-        }
-        if candidates.is_empty() {
-            return None;
-        }
         // How many of the key's chars fall in each bucket: the sum over a
         // label's buckets bounds the chars they share (`common_chars`), which
         // a similarity at the threshold needs to be at least threshold × the
@@ -837,6 +794,50 @@ impl Vocab {
             f64::from(bound) < threshold * fl.max(e.key_len) as f64
                 && !(e.key.as_bytes().first() == k.as_bytes().first() && e.key.starts_with(k))
         };
+        // Room for every entry twice (the window and the prefixes) and the
+        // headings: one allocation, never grown. Entries of the length
+        // window are tested with `hopeless` as they are found (only the
+        // others are kept).
+        let mut candidates: Vec<(usize, Option<f64>)> =
+            Vec::with_capacity(2 * self.entries.len() + self.headings.len());
+        let first = k.chars().next();
+        for &i in &self.headings {
+            let Some(e) = self.entries.get(i) else {
+                continue;
+            };
+            if first != e.key.chars().next() {
+                continue;
+            }
+            let run_on = k.starts_with(&e.key) && fl <= e.key_len + 2;
+            candidates.push((i, run_on.then_some(1.0)));
+        }
+        if fl >= 4 {
+            let lo = (7 * fl).div_ceil(10).max(4);
+            let start = self.by_len.partition_point(|&(len, _)| len < lo);
+            for &(sl, i) in self.by_len.get(start..).unwrap_or(&[]) {
+                if 7 * sl > 10 * fl {
+                    break;
+                }
+                if self.entries.get(i).is_some_and(|e| !hopeless(e)) {
+                    candidates.push((i, None));
+                }
+            }
+            let start = self
+                .by_key
+                .partition_point(|&i| self.entries.get(i).is_some_and(|e| e.key.as_str() < k));
+            for &i in self.by_key.get(start..).unwrap_or(&[]) {
+                let Some(e) = self.entries.get(i) else {
+                    break;
+                };
+                if !e.key.starts_with(k) {
+                    break;
+                }
+                // Those in the length window are candidates already.
+                if e.key_len >= 4 && 7 * e.key_len > 10 * fl {
+                    candidates.push((i, None));
+                }
+            }
+        }
         let mut sorted_buf = ['\0'; 64];
         let mut sorted_ready = false;
         let mut best: Option<(usize, f64)> = None;
