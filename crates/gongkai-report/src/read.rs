@@ -1657,13 +1657,13 @@ fn cell_kind(c: &str) -> Option<Kind> {
     })
 }
 
-/// The tokens of a row; `cells` is a reused buffer.
+/// The tokens of a row, in order, to `emit`; `cells` is a reused buffer.
 fn row_tokens<'r>(
     row: &'r [Cow<'r, str>],
     ri: usize,
     keys: &'r Keys,
     cells: &mut Vec<(&'r str, usize, Kind, Option<i64>)>,
-    out: &mut Vec<Tok<'r>>,
+    mut emit: impl FnMut(Tok<'r>),
 ) {
     cells.clear();
     for (ci, c) in row.iter().enumerate() {
@@ -1690,17 +1690,17 @@ fn row_tokens<'r>(
         if kind == Kind::Empty {
             let counts = multi && i >= after && (has_num_after || count_after >= 2);
             if counts {
-                out.push(Tok::Blank);
+                emit(Tok::Blank);
             }
         } else if kind == Kind::Blank {
-            out.push(Tok::Blank);
+            emit(Tok::Blank);
         } else if kind == Kind::Value {
-            out.push(Tok::Num(c, plain));
+            emit(Tok::Num(c, plain));
         } else {
-            out.push(Tok::Text(c, keys.get(ri, ci, c)));
+            emit(Tok::Text(c, keys.get(ri, ci, c)));
         }
     }
-    out.push(Tok::RowEnd { multi });
+    emit(Tok::RowEnd { multi });
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -2505,24 +2505,19 @@ fn read_rows(rows: Rows<'_>) -> ReadOutcome {
 
     // Tables.
     // Row by row (a row's tokens depend on the row alone).
-    let mut toks = Vec::new();
     let mut cells = Vec::new();
     for (ri, row) in rows.rows.iter().enumerate() {
         let row = rows.cells_of(row);
-        toks.clear();
-        row_tokens(row, ri, &keys, &mut cells, &mut toks);
         let known = if row.len() == 1 {
             single.get(ri).copied()
         } else {
             None
         };
-        for &t in &toks {
-            match t {
-                Tok::Text(s, k) => reader.text(s, k, known),
-                Tok::Num(..) | Tok::Blank => reader.value(t),
-                Tok::RowEnd { multi } => reader.row_end(multi),
-            }
-        }
+        row_tokens(row, ri, &keys, &mut cells, |t| match t {
+            Tok::Text(s, k) => reader.text(s, k, known),
+            Tok::Num(..) | Tok::Blank => reader.value(t),
+            Tok::RowEnd { multi } => reader.row_end(multi),
+        });
     }
     reader.finish();
     reader.resolve_deferred();
