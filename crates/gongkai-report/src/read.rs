@@ -1220,6 +1220,13 @@ fn explode_last_row<'a>(out: &mut Rows<'a>, anchors: &Anchors, scratch: &mut Str
     }
 }
 
+/// `s.chars().nth(12).is_some()`, from the length where it decides: fewer
+/// than 13 bytes are fewer than 13 chars, more than 48 bytes (4 per char
+/// at most) are more than 12.
+fn more_than_12_chars(s: &str) -> bool {
+    s.len() > 48 || (s.len() >= 13 && s.chars().nth(12).is_some())
+}
+
 /// Headings inside long text start new rows; then table labels run together
 /// with numbers are cut out of each row's cells ([`explode_last_row`]).
 fn explode_rows<'a>(rows: Rows<'a>, vocab: &Vocab) -> Rows<'a> {
@@ -1231,7 +1238,7 @@ fn explode_rows<'a>(rows: Rows<'a>, vocab: &Vocab) -> Rows<'a> {
     // have none.
     let changes = |cells: &[Cow<'a, str>], scratch: &mut String| {
         cells.iter().any(|cell| {
-            (cell.chars().nth(12).is_some() && explode(cell, headings, scratch).is_some())
+            (more_than_12_chars(cell) && explode(cell, headings, scratch).is_some())
                 || (!(cell.is_ascii() && !table_anchors.ascii)
                     && table_pieces(cell, table_anchors, scratch).is_some())
         })
@@ -1263,7 +1270,7 @@ fn explode_rows<'a>(rows: Rows<'a>, vocab: &Vocab) -> Rows<'a> {
             .unwrap_or(&mut []);
         // A row without any heading is kept as it is.
         let first = src.iter().position(|cell| {
-            cell.chars().nth(12).is_some() && explode(cell, headings, &mut scratch).is_some()
+            more_than_12_chars(cell) && explode(cell, headings, &mut scratch).is_some()
         });
         let Some(first) = first else {
             let start = out.cells.len();
@@ -1275,7 +1282,7 @@ fn explode_rows<'a>(rows: Rows<'a>, vocab: &Vocab) -> Rows<'a> {
         let mut pending = out.cells.len();
         for (ci, slot) in src.iter_mut().enumerate() {
             let cell = std::mem::take(slot);
-            if ci >= first && cell.chars().nth(12).is_some() {
+            if ci >= first && more_than_12_chars(&cell) {
                 if let Some(pieces) = explode(&cell, headings, &mut scratch) {
                     for p in pieces {
                         let is_heading = headings.folded.contains(&fold(&p));
@@ -2595,6 +2602,16 @@ mod tests {
             split_line(&line, true, &mut cells);
             let want: Vec<&str> = t.split('\t').map(trim).collect();
             assert_eq!(cells, want, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn more_than_12_chars_agrees() {
+        for unit in ["a", "é", "规", "😀"] {
+            for n in 0..20 {
+                let s = unit.repeat(n);
+                assert_eq!(more_than_12_chars(&s), s.chars().nth(12).is_some(), "{s}");
+            }
         }
     }
 
