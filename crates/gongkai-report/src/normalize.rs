@@ -134,20 +134,23 @@ fn common_chars(x: Option<&[char]>, y: Option<&[char]>) -> Option<usize> {
 /// (three UTF-8 bytes, lead E4–E9) that are not traditional: chars that
 /// fold, and key, to themselves.
 fn plain_ideographs(b: &[u8]) -> usize {
-    let mut rest = b;
-    while let [lead @ 0xE4..=0xE9, b1, b2, tail @ ..] = rest {
+    let mut n = 0;
+    for ch in b.chunks_exact(3) {
+        let &[lead @ 0xE4..=0xE9, b1, b2] = ch else {
+            break;
+        };
         let c = (u32::from(lead & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-        // c ≤ 0xFFFF: the index is below 1024.
+        // c ≤ 0xFFFF: the word index is below 1024 (the mask says so).
         let word = TRADITIONAL_PRESENT
-            .get((c >> 6) as usize)
+            .get((c >> 6) as usize & 1023)
             .copied()
             .unwrap_or(u64::MAX);
         if c < 0x4E00 || (word >> (c & 63)) & 1 != 0 {
             break;
         }
-        rest = tail;
+        n += 3;
     }
-    b.len() - rest.len()
+    n
 }
 
 /// Fold one character: full-width ASCII to half width, punctuation variants
