@@ -123,53 +123,30 @@ fn has_bar(t: &str) -> bool {
         .any(|i| b.get(i) == Some(&b'|') || b.get(i + 1..i + 3) == Some(&[0xBD, 0x9C][..]))
 }
 
-/// The bytes that start a whitespace char (`char::is_whitespace`): 1 for
-/// the ASCII ones, 2 for lead bytes of the others (U+0085, U+00A0 by C2;
-/// U+1680 by E1; U+2000–U+200A, U+2028, U+2029, U+202F, U+205F by E2;
-/// U+3000 by E3).
-static WS_START: [u8; 256] = {
-    let mut t = [0u8; 256];
-    t[b'\t' as usize] = 1;
-    t[b'\n' as usize] = 1;
-    t[0x0B] = 1;
-    t[0x0C] = 1;
-    t[b'\r' as usize] = 1;
-    t[b' ' as usize] = 1;
-    t[0xC2] = 2;
-    t[0xE1] = 2;
-    t[0xE2] = 2;
-    t[0xE3] = 2;
-    t
-};
-
-/// `t.chars().any(char::is_whitespace)`, from the bytes: CJK text has many
-/// E3 lead bytes (、。《》) that a test by lead byte alone would decode.
+/// `t.chars().any(char::is_whitespace)`, from the bytes by three SIMD
+/// searches: the ASCII whitespace bytes, the lead bytes C2, E1, E2 (then the
+/// char is checked: U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029,
+/// U+202F, U+205F) and U+3000 (E3 80 80; E3 alone starts most CJK
+/// punctuation).
 fn has_whitespace(t: &str) -> bool {
     let b = t.as_bytes();
-    for (i, &x) in b.iter().enumerate() {
-        let class = WS_START.get(usize::from(x)).copied().unwrap_or(0);
-        if class == 0 {
-            continue;
-        }
-        if class == 1 {
-            return true;
-        }
-        let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
-        let ws = match x {
-            0xC2 => matches!(next(1), 0x85 | 0xA0),
-            0xE1 => next(1) == 0x9A && next(2) == 0x80,
-            0xE2 => match next(1) {
-                0x80 => matches!(next(2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF),
-                0x81 => next(2) == 0x9F,
-                _ => false,
-            },
-            _ => next(1) == 0x80 && next(2) == 0x80,
-        };
-        if ws {
-            return true;
-        }
+    if memchr::memchr3(b' ', b'\t', b'\n', b).is_some()
+        || memchr::memchr3(0x0B, 0x0C, b'\r', b).is_some()
+    {
+        return true;
     }
-    false
+    let next = |i: usize, k: usize| b.get(i + k).copied().unwrap_or(0);
+    let other = memchr::memchr3_iter(0xC2, 0xE1, 0xE2, b).any(|i| match next(i, 0) {
+        0xC2 => matches!(next(i, 1), 0x85 | 0xA0),
+        0xE1 => next(i, 1) == 0x9A && next(i, 2) == 0x80,
+        _ => match next(i, 1) {
+            0x80 => matches!(next(i, 2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF),
+            0x81 => next(i, 2) == 0x9F,
+            _ => false,
+        },
+    });
+    other
+        || memchr::memchr_iter(0xE3, b).any(|i| next(i, 1) == 0x80 && next(i, 2) == 0x80)
 }
 
 /// The cells of a line, appended to `cells` (none for an empty line or a
