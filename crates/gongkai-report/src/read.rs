@@ -1972,15 +1972,7 @@ impl<'a, 'r> Reader<'a, 'r> {
             len -= 1;
         }
         let vals = values.get(..len).unwrap_or(&[]);
-        let clean = |s: &str, plain: Option<i64>| {
-            if plain.is_some() || (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())) {
-                // parse_number's fast path: `int` is `s` itself.
-                return !(s.len() > 1 && s.starts_with('0'));
-            }
-            parse_number(s).is_some_and(|num| {
-                !(num.int.len() > 1 && num.int.starts_with('0') && !num.int.contains(','))
-            })
-        };
+
         if vals.len() == n
             && vals
                 .iter()
@@ -2340,6 +2332,19 @@ impl<'a, 'r> Reader<'a, 'r> {
             }
         }
     }
+}
+
+/// A cell read as one clean number: no leading zero (unless separated by
+/// thousands); `plain` is its value when it is plain digits.
+#[inline(always)]
+fn clean(s: &str, plain: Option<i64>) -> bool {
+    if plain.is_some() || (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())) {
+        // parse_number's fast path: `int` is `s` itself.
+        return !(s.len() > 1 && s.starts_with('0'));
+    }
+    parse_number(s).is_some_and(|num| {
+        !(num.int.len() > 1 && num.int.starts_with('0') && !num.int.contains(','))
+    })
 }
 
 enum Cells<'v, 'r> {
