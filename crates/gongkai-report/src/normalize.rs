@@ -820,6 +820,15 @@ mod tests {
     }
 
     #[test]
+    fn whitespace_folds_to_whitespace() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            if c.is_whitespace() {
+                assert!(fold_char(c).is_whitespace(), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
     fn folding_twice_is_folding_once() {
         for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
             assert_eq!(fold_char(fold_char(c)), fold_char(c), "{c:?}");

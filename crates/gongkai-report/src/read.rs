@@ -1098,6 +1098,20 @@ fn explode<'c>(
     anchors: &Anchors,
     scratch: &mut String,
 ) -> Option<Vec<Cow<'c, str>>> {
+    explode_with(cell, anchors, scratch, false)
+}
+
+/// [`explode`]; with `plain_gaps`, `None` as soon as a piece between the
+/// anchors is neither an anchor, blank nor a digit run ([`table_pieces`]
+/// drops such explosions), tested on the folded text: folding keeps a
+/// piece's anchor and digit-run tests (it is idempotent) and maps
+/// whitespace to whitespace (tests check both for every char).
+fn explode_with<'c>(
+    cell: &Cow<'c, str>,
+    anchors: &Anchors,
+    scratch: &mut String,
+    plain_gaps: bool,
+) -> Option<Vec<Cow<'c, str>>> {
     if (cell.is_ascii() && !anchors.ascii) || anchors.whole.contains(cell.as_ref()) {
         return None;
     }
@@ -1114,6 +1128,21 @@ fn explode<'c>(
     }
     if spans.is_empty() || spans == [(0, folded.len())] {
         return None;
+    }
+    if plain_gaps {
+        let gap_ok = |g: &str| {
+            anchors.folded.contains(g) || g.chars().all(char::is_whitespace) || is_digit_run(g)
+        };
+        let mut start = 0;
+        for &(a, b) in &spans {
+            if start < a && !gap_ok(folded.get(start..a).unwrap_or("")) {
+                return None;
+            }
+            start = b;
+        }
+        if start < folded.len() && !gap_ok(folded.get(start..).unwrap_or("")) {
+            return None;
+        }
     }
     // Folding maps one char to one char: offsets in `folded` to offsets in
     // `cell` by walking both (only when their lengths differ).
@@ -1155,7 +1184,7 @@ fn table_pieces<'c>(
     anchors: &Anchors,
     scratch: &mut String,
 ) -> Option<Vec<Cow<'c, str>>> {
-    explode(cell, anchors, scratch).filter(|pieces| {
+    explode_with(cell, anchors, scratch, true).filter(|pieces| {
         pieces.iter().all(|p| {
             anchors.folded.contains(&fold(p)) || p.trim().is_empty() || is_digit_run(p)
         })
