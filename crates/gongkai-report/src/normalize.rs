@@ -626,7 +626,7 @@ const UNITS: [&str; 8] = ["万元", "元", "件", "条", "个", "项", "次", "�
 pub(crate) const UNIT_CHARS: &str = "万元件条个项次份";
 
 /// `UNIT_CHARS.contains(c)` without a string search per char.
-fn is_unit_char(c: char) -> bool {
+pub(crate) fn is_unit_char(c: char) -> bool {
     matches!(c, '万' | '元' | '件' | '条' | '个' | '项' | '次' | '份')
 }
 
