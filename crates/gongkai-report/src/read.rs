@@ -771,12 +771,9 @@ impl Vocab {
             f64::from(bound) < threshold * fl.max(e.key_len) as f64
                 && !(e.key.as_bytes().first() == k.as_bytes().first() && e.key.starts_with(k))
         };
-        // Room for every entry twice (the window and the prefixes) and the
-        // headings: one allocation, never grown. Entries of the length
-        // window are tested with `hopeless` as they are found (only the
-        // others are kept).
-        let mut candidates: Vec<(usize, Option<f64>)> =
-            Vec::with_capacity(2 * self.entries.len() + self.headings.len());
+        // Entries of the length window are tested with `hopeless` as they
+        // are found (only the others are kept): few candidates remain.
+        let mut candidates: Vec<(usize, Option<f64>)> = Vec::with_capacity(8);
         let first = k.chars().next();
         for &i in &self.headings {
             let Some(e) = self.entries.get(i) else {
