@@ -934,12 +934,16 @@ struct Anchors {
 
 /// The chars that fold to an anchor's first char and to its second char,
 /// and the first UTF-8 bytes of the latter: a cell where no char of the
-/// second kind follows one of the first kind holds no anchor, which is
+/// second kind follows one of the first kind (and precedes one of the
+/// third) holds no anchor, which is
 /// checked from the bytes (a `memchr3` for the second chars, then the char
 /// before) instead of folding the cell and running the automaton.
 struct LeadPairs {
     firsts: Vec<char>,
     seconds: Vec<char>,
+    /// The chars that fold to an anchor's third char (every anchor has
+    /// three): one of them must follow the pair.
+    thirds: Vec<char>,
     needles: [u8; 3],
 }
 
@@ -976,17 +980,19 @@ impl Anchors {
         }
     }
 
-    /// Sets [`Anchors::lead_pairs`], unless an anchor is shorter than two
+    /// Sets [`Anchors::lead_pairs`], unless an anchor is shorter than three
     /// chars or the second chars start with more than three distinct bytes.
     fn set_lead_pairs(&mut self) {
         let mut s1 = Vec::new();
         let mut s2 = Vec::new();
+        let mut s3 = Vec::new();
         for f in &self.folded {
             let mut cs = f.chars();
-            match (cs.next(), cs.next()) {
-                (Some(a), Some(b)) => {
+            match (cs.next(), cs.next(), cs.next()) {
+                (Some(a), Some(b), Some(c)) => {
                     s1.push(a);
                     s2.push(b);
+                    s3.push(c);
                 }
                 _ => return,
             }
@@ -994,9 +1000,11 @@ impl Anchors {
         // A char outside `fold_changes` folds to itself.
         let mut firsts = Vec::new();
         let mut seconds = Vec::new();
+        let mut thirds = Vec::new();
         for c in crate::normalize::fold_changes()
             .chain(s1.iter().copied())
             .chain(s2.iter().copied())
+            .chain(s3.iter().copied())
         {
             let f = crate::normalize::fold_char(c);
             if s1.contains(&f) && !firsts.contains(&c) {
@@ -1004,6 +1012,9 @@ impl Anchors {
             }
             if s2.contains(&f) && !seconds.contains(&c) {
                 seconds.push(c);
+            }
+            if s3.contains(&f) && !thirds.contains(&c) {
+                thirds.push(c);
             }
         }
         let mut leads: Vec<u8> = Vec::new();
@@ -1028,6 +1039,7 @@ impl Anchors {
         self.lead_pairs = Some(LeadPairs {
             firsts,
             seconds,
+            thirds,
             needles,
         });
     }
@@ -1040,9 +1052,9 @@ impl Anchors {
         let [n0, n1, n2] = lp.needles;
         // The needles are first bytes of chars, so each hit starts a char.
         memchr::memchr3_iter(n0, n1, n2, cell.as_bytes()).any(|i| {
-            cell.get(i..)
-                .and_then(|t| t.chars().next())
-                .is_some_and(|c| lp.seconds.contains(&c))
+            let mut after = cell.get(i..).unwrap_or("").chars();
+            after.next().is_some_and(|c| lp.seconds.contains(&c))
+                && after.next().is_some_and(|c| lp.thirds.contains(&c))
                 && cell
                     .get(..i)
                     .and_then(|t| t.chars().next_back())
