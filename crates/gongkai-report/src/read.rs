@@ -1456,11 +1456,12 @@ fn years_in(s: &str) -> Vec<(usize, i32)> {
                 j += 1;
             }
             if chars.get(j) == Some(&'年') {
-                let y: String = four.iter().collect();
-                if let Ok(y) = y.parse::<i32>() {
-                    if (2000..=2100).contains(&y) {
-                        out.push((i, y));
-                    }
+                // Four ASCII digits (as `parse` reads them).
+                let y = four
+                    .iter()
+                    .fold(0i32, |v, c| v * 10 + c.to_digit(10).map_or(0, |d| d as i32));
+                if (2000..=2100).contains(&y) {
+                    out.push((i, y));
                 }
             }
         }
@@ -1497,18 +1498,18 @@ const AGENCY_ENDINGS: [&str; 24] = [
 ];
 
 fn clean_agency(s: &str) -> Option<String> {
-    let mut t = s.trim().to_string();
+    let mut t = s.trim();
     for p in ["标题:", "标题：", "关于"] {
         if let Some(r) = t.strip_prefix(p) {
-            t = r.trim().to_string();
+            t = r.trim();
         }
     }
     let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
     let n = t.chars().count();
     if (2..=40).contains(&n)
-        && !t
-            .chars()
-            .any(|c| c.is_ascii_digit() || "，。：；（）《》".contains(c))
+        && !t.chars().any(|c| {
+            c.is_ascii_digit() || matches!(c, '，' | '。' | '：' | '；' | '（' | '）' | '《' | '》')
+        })
         && AGENCY_ENDINGS.iter().any(|e| t.ends_with(e))
     {
         Some(t)
