@@ -430,11 +430,9 @@ fn stated_total(chars: &[char], nums: &[NumAt], k: usize) -> bool {
     let clause = clause_before(chars, *start);
     // Its last 8 chars.
     let tail = &clause[clause.len().saturating_sub(8)..];
-    if (has(tail, "共") && !has(tail, "公共"))
-        || has(tail, "总计")
-        || has(tail, "合计")
-        || has(tail, "累计")
-    {
+    let mask = char_mask(tail);
+    let has = |w: &str| has_masked(tail, mask, w);
+    if (has("共") && !has("公共")) || has("总计") || has("合计") || has("累计") {
         return true;
     }
     chars
