@@ -145,8 +145,7 @@ fn has_whitespace(t: &str) -> bool {
             _ => false,
         },
     });
-    other
-        || memchr::memchr_iter(0xE3, b).any(|i| next(i, 1) == 0x80 && next(i, 2) == 0x80)
+    other || memchr::memchr_iter(0xE3, b).any(|i| next(i, 1) == 0x80 && next(i, 2) == 0x80)
 }
 
 /// The cells of a line, appended to `cells` (none for an empty line or a
@@ -672,12 +671,7 @@ impl Vocab {
         for (_, t) in labels::APPEAL_FIELDS {
             add(Label::Appeal { opens: false }, t);
         }
-        let exact = LabelTable::new(
-            entries
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (e.key.clone(), i)),
-        );
+        let exact = LabelTable::new(entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)));
         let mut heading_anchors = Anchors::new(
             entries
                 .iter()
@@ -1194,9 +1188,9 @@ fn table_pieces<'c>(
     scratch: &mut String,
 ) -> Option<Vec<Cow<'c, str>>> {
     explode_with(cell, anchors, scratch, true).filter(|pieces| {
-        pieces.iter().all(|p| {
-            anchors.folded.contains(&fold(p)) || p.trim().is_empty() || is_digit_run(p)
-        })
+        pieces
+            .iter()
+            .all(|p| anchors.folded.contains(&fold(p)) || p.trim().is_empty() || is_digit_run(p))
     })
 }
 
@@ -1254,7 +1248,7 @@ fn explode_rows<'a>(rows: Rows<'a>, vocab: &Vocab) -> Rows<'a> {
     let changes = |cells: &[Cow<'a, str>], scratch: &mut String| {
         cells.iter().any(|cell| {
             (more_than_12_chars(cell) && explode(cell, headings, scratch).is_some())
-                || (!(cell.is_ascii() && !table_anchors.ascii)
+                || ((table_anchors.ascii || !cell.is_ascii())
                     && table_pieces(cell, table_anchors, scratch).is_some())
         })
     };
@@ -1281,7 +1275,9 @@ fn explode_rows<'a>(rows: Rows<'a>, vocab: &Vocab) -> Rows<'a> {
         // The row's cells are moved out (`take` leaves an empty `Owned`,
         // which does not allocate); `src_cells` starts at cell `from`.
         let src = src_cells
-            .get_mut((row.start as usize).saturating_sub(from)..(row.end as usize).saturating_sub(from))
+            .get_mut(
+                (row.start as usize).saturating_sub(from)..(row.end as usize).saturating_sub(from),
+            )
             .unwrap_or(&mut []);
         // A row without any heading is kept as it is.
         let first = src.iter().position(|cell| {
@@ -1672,7 +1668,10 @@ fn cell_kind(c: &str) -> Option<Kind> {
         let other = c.chars().map(crate::normalize::fold_char).any(|x| {
             !(x.is_whitespace()
                 || x.is_ascii_digit()
-                || matches!(x, '-' | '+' | '.' | ',' | '/' | '\\' | '_' | '~' | '第' | '页' | '无')
+                || matches!(
+                    x,
+                    '-' | '+' | '.' | ',' | '/' | '\\' | '_' | '~' | '第' | '页' | '无'
+                )
                 || crate::normalize::is_unit_char(x))
         });
         if other {
@@ -2059,11 +2058,16 @@ impl<'a, 'r> Reader<'a, 'r> {
             })
             .collect();
         let has_blank = vals.iter().any(|t| matches!(t, Tok::Blank));
-        if !has_blank && !nums.is_empty() && (nums.len() < n || nums.iter().any(|s| !clean(s, None))) {
+        if !has_blank
+            && !nums.is_empty()
+            && (nums.len() < n || nums.iter().any(|s| !clean(s, None)))
+        {
             // Digits run together (possibly with stray spaces).
             let joined: String = nums.concat();
-            let run_like =
-                nums.len() == 1 || nums.iter().any(|s| s.trim().contains(' ') || !clean(s, None));
+            let run_like = nums.len() == 1
+                || nums
+                    .iter()
+                    .any(|s| s.trim().contains(' ') || !clean(s, None));
             if run_like {
                 return Cells::Run(joined);
             }
@@ -2583,7 +2587,16 @@ mod tests {
 
     #[test]
     fn plain_digits_agree_with_parse() {
-        for s in ["", "0", "007", "12a", "１２", "999999999999999999", "9999999999999999999", "-1"] {
+        for s in [
+            "",
+            "0",
+            "007",
+            "12a",
+            "１２",
+            "999999999999999999",
+            "9999999999999999999",
+            "-1",
+        ] {
             let want = (!s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()))
                 .then(|| s.parse::<i64>().unwrap_or(0));
             assert_eq!(plain_digits(s), want, "{s}");
@@ -2684,7 +2697,12 @@ mod tests {
     #[test]
     fn trim_agrees_for_every_char() {
         for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
-            for s in [c.to_string(), format!("规{c}"), format!("{c}a"), format!("{c}规{c}")] {
+            for s in [
+                c.to_string(),
+                format!("规{c}"),
+                format!("{c}a"),
+                format!("{c}规{c}"),
+            ] {
                 assert_eq!(trim(&s), s.trim(), "{s:?}");
             }
         }
