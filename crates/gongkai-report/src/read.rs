@@ -767,7 +767,8 @@ impl Vocab {
         };
         // Entries of the length window are tested with `hopeless` as they
         // are found (only the others are kept): few candidates remain.
-        let mut candidates: Vec<(usize, Option<f64>)> = Vec::with_capacity(8);
+        // On the stack while they fit, in order.
+        let mut candidates = Candidates::default();
         let first = k.chars().next();
         for &i in &self.headings {
             let Some(e) = self.entries.get(i) else {
@@ -809,7 +810,7 @@ impl Vocab {
         let mut sorted_buf = ['\0'; 64];
         let mut sorted_ready = false;
         let mut best: Option<(usize, f64)> = None;
-        for (i, known) in candidates {
+        for (i, known) in candidates.iter() {
             let Some(e) = self.entries.get(i) else {
                 continue;
             };
@@ -905,6 +906,36 @@ impl Vocab {
 }
 
 // ---------- explosion of run-together text ----------
+
+/// Candidates of a fuzzy classification, in order: sixteen on the stack,
+/// more in a vector.
+#[derive(Default)]
+struct Candidates {
+    first: [(usize, Option<f64>); 16],
+    n: usize,
+    more: Vec<(usize, Option<f64>)>,
+}
+
+impl Candidates {
+    fn push(&mut self, c: (usize, Option<f64>)) {
+        match self.first.get_mut(self.n) {
+            Some(slot) => {
+                *slot = c;
+                self.n += 1;
+            }
+            None => self.more.push(c),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (usize, Option<f64>)> + '_ {
+        self.first
+            .get(..self.n)
+            .unwrap_or(&[])
+            .iter()
+            .chain(self.more.iter())
+            .copied()
+    }
+}
 
 /// A set of anchors for [`explode`]: their folded texts in one
 /// leftmost-longest automaton.
