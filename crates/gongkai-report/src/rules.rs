@@ -594,14 +594,20 @@ fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
         // Which table figure does the clause state?
         let mut stated: Option<(String, i64)> = None;
         let has = |w: &str| has_masked(clause, mask, w);
-        let cats = [
-            ("予以公开", row_sum(labels::ROW_DISCLOSED)),
-            ("部分公开", row_sum(labels::ROW_PARTLY)),
-            ("不予公开", group_sum(0)),
-            ("无法提供", group_sum(1)),
-            ("不予处理", group_sum(2)),
-        ];
-        let named: Vec<&(&str, Option<i64>)> = cats.iter().filter(|(w, _)| has(w)).collect();
+        // The figures of the categories the clause names (summed only for
+        // those: most clauses name none).
+        let cat_value = |w: &str| match w {
+            "予以公开" => row_sum(labels::ROW_DISCLOSED),
+            "部分公开" => row_sum(labels::ROW_PARTLY),
+            "不予公开" => group_sum(0),
+            "无法提供" => group_sum(1),
+            _ => group_sum(2),
+        };
+        let named: Vec<(&str, Option<i64>)> = ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理"]
+            .into_iter()
+            .filter(|w| has(w))
+            .map(|w| (w, cat_value(w)))
+            .collect();
         if !named.is_empty() && !has("申请人") {
             if named.iter().all(|(_, v)| v.is_some()) {
                 let total: i64 = named.iter().filter_map(|(_, v)| *v).sum();
