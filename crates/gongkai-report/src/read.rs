@@ -397,21 +397,31 @@ struct Keys {
 impl Keys {
     const ITSELF: (u32, u32) = (u32::MAX, u32::MAX);
 
-    fn new(rows: &Rows) -> Keys {
+    /// `whole`: per cell, its whole table anchor + 1 (or 0; empty when
+    /// not known), whose key is taken as it is.
+    fn new(rows: &Rows, whole: &[u16], anchors: &Anchors) -> Keys {
         let bytes: usize = rows.cells.iter().map(|c| c.len() + 1).sum();
         let mut buf = String::with_capacity(bytes);
         let mut spans = Vec::with_capacity(rows.cells.len());
         let mut row_start = Vec::with_capacity(rows.rows.len());
         for r in &rows.rows {
             row_start.push(spans.len() as u32);
-            for c in rows.cells_of(r) {
+            for (j, c) in rows.cells_of(r).iter().enumerate() {
                 // `key_push`'s own fast path: the key is the cell.
                 if c.len() <= 8 && c.bytes().all(|b| b.is_ascii_alphanumeric()) {
                     spans.push(Self::ITSELF);
                     continue;
                 }
                 let start = buf.len();
-                crate::normalize::key_push(c, &mut buf);
+                let known = whole
+                    .get(r.start as usize + j)
+                    .and_then(|&w| usize::from(w).checked_sub(1))
+                    .and_then(|i| anchors.whole_keys.get(i));
+                match known {
+                    // The key of a whole anchor, computed once.
+                    Some(k) => buf.push_str(k),
+                    None => crate::normalize::key_push(c, &mut buf),
+                }
                 spans.push((start as u32, buf.len() as u32));
                 buf.push('\0');
             }
@@ -948,6 +958,8 @@ struct Anchors {
     /// cell spelled exactly so is one whole anchor, which [`explode`] leaves
     /// alone.
     whole: LabelTable,
+    /// The [`key`] of each whole anchor (the value of `whole`).
+    whole_keys: Vec<String>,
     /// For anchors whose pieces are kept only when every piece is an
     /// anchor, blank or a digit run (the table labels): a bitset of the BMP
     /// marking the chars such pieces can hold once folded (besides
@@ -976,15 +988,15 @@ impl Anchors {
     fn new<'e>(entries: impl Iterator<Item = &'e Entry>) -> Anchors {
         let mut folded = FastSet::default();
         let mut ascii = false;
-        let mut whole = Vec::new();
+        let mut whole: Vec<(String, usize)> = Vec::new();
         let mut patterns: Vec<String> = Vec::new();
         for e in entries {
             ascii |= e.folded.is_ascii();
             if fold(&e.folded) == e.folded {
-                whole.push((e.folded.clone(), 0));
+                whole.push((e.folded.clone(), whole.len()));
             }
             // The label as written folds to the anchor: one whole anchor too.
-            whole.push((e.text.to_string(), 0));
+            whole.push((e.text.to_string(), whole.len()));
             folded.insert(e.folded.clone());
             if !e.folded.is_empty() && !patterns.contains(&e.folded) {
                 patterns.push(e.folded.clone());
@@ -999,6 +1011,7 @@ impl Anchors {
             ac,
             folded,
             ascii,
+            whole_keys: whole.iter().map(|(w, _)| key(w)).collect(),
             whole: LabelTable::new(whole),
             piece_chars: None,
             lead_pairs: None,
@@ -1067,6 +1080,13 @@ impl Anchors {
             thirds,
             needles,
         });
+    }
+
+    /// The key of `cell` when it is one whole anchor.
+    fn whole_key(&self, cell: &str) -> Option<(u16, &str)> {
+        let i = self.whole.get(cell)?;
+        let k = self.whole_keys.get(i)?;
+        Some((u16::try_from(i).ok()?, k.as_str()))
     }
 
     /// `false` when `cell` cannot hold an anchor (see [`LeadPairs`]).
@@ -1269,26 +1289,38 @@ fn more_than_12_chars(s: &str) -> bool {
 
 /// Headings inside long text start new rows; then table labels run together
 /// with numbers are cut out of each row's cells ([`explode_last_row`]).
-fn explode_rows<'a>(rows: Rows<'a>, vocab: &Vocab) -> Rows<'a> {
+/// Also returns, when no row changes, each cell's whole table anchor (its
+/// index in `whole_keys` + 1, 0 for none): its key is known.
+fn explode_rows<'a>(rows: Rows<'a>, vocab: &Vocab) -> (Rows<'a>, Vec<u16>) {
     let headings = &vocab.heading_anchors;
     let table_anchors = &vocab.table_anchors;
     let mut scratch = String::new();
+    let mut whole = vec![0u16; rows.cells.len()];
     // The rows before the first one that changes (a heading inside, or a
     // cell of table labels and numbers) stay where they are; most texts
     // have none.
-    let changes = |cells: &[Cow<'a, str>], scratch: &mut String| {
-        cells.iter().any(|cell| {
-            (more_than_12_chars(cell) && explode(cell, headings, scratch).is_some())
-                || ((table_anchors.ascii || !cell.is_ascii())
-                    && table_pieces(cell, table_anchors, scratch).is_some())
+    let mut changes = |r: &Row, scratch: &mut String| {
+        let mut at = r.start as usize;
+        rows.cells_of(r).iter().any(|cell| {
+            at += 1;
+            if more_than_12_chars(cell) && explode(cell, headings, scratch).is_some() {
+                return true;
+            }
+            if !(table_anchors.ascii || !cell.is_ascii()) {
+                return false;
+            }
+            // A whole anchor is not exploded (`explode`'s own test).
+            if let Some((i, _)) = table_anchors.whole_key(cell) {
+                if let Some(slot) = whole.get_mut(at - 1) {
+                    *slot = i.saturating_add(1);
+                }
+                return false;
+            }
+            table_pieces(cell, table_anchors, scratch).is_some()
         })
     };
-    let Some(r0) = rows
-        .rows
-        .iter()
-        .position(|r| changes(rows.cells_of(r), &mut scratch))
-    else {
-        return rows;
+    let Some(r0) = rows.rows.iter().position(|r| changes(r, &mut scratch)) else {
+        return (rows, whole);
     };
     let Rows {
         cells: mut kept,
@@ -1357,7 +1389,7 @@ fn explode_rows<'a>(rows: Rows<'a>, vocab: &Vocab) -> Rows<'a> {
             explode_last_row(&mut out, table_anchors, &mut scratch);
         }
     }
-    out
+    (out, Vec::new())
 }
 
 // ---------- format, year, agency ----------
@@ -2491,8 +2523,8 @@ fn line_of<'c>(cells: &'c [Cow<'c, str>]) -> Cow<'c, str> {
 
 fn read_rows(rows: Rows<'_>) -> ReadOutcome {
     let vocab = Vocab::get();
-    let rows = explode_rows(rows, vocab);
-    let keys = Keys::new(&rows);
+    let (rows, whole) = explode_rows(rows, vocab);
+    let keys = Keys::new(&rows, &whole, &vocab.table_anchors);
     let format = detect_format(&keys);
     let mut reader = Reader {
         format,

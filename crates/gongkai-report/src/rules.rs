@@ -603,11 +603,12 @@ fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
             "无法提供" => group_sum(1),
             _ => group_sum(2),
         };
-        let named: Vec<(&str, Option<i64>)> = ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理"]
-            .into_iter()
-            .filter(|w| has(w))
-            .map(|w| (w, cat_value(w)))
-            .collect();
+        let named: Vec<(&str, Option<i64>)> =
+            ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理"]
+                .into_iter()
+                .filter(|w| has(w))
+                .map(|w| (w, cat_value(w)))
+                .collect();
         if !named.is_empty() && !has("申请人") {
             if named.iter().all(|(_, v)| v.is_some()) {
                 let total: i64 = named.iter().filter_map(|(_, v)| *v).sum();
