@@ -1306,7 +1306,8 @@ fn explode_rows<'a>(rows: Rows<'a>, vocab: &Vocab) -> (Rows<'a>, Vec<u16>) {
             if more_than_12_chars(cell) && explode(cell, headings, scratch).is_some() {
                 return true;
             }
-            if !(table_anchors.ascii || !cell.is_ascii()) {
+            // `explode`'s first test: no anchor is ASCII.
+            if cell.is_ascii() && !table_anchors.ascii {
                 return false;
             }
             // A whole anchor is not exploded (`explode`'s own test).
