@@ -388,6 +388,8 @@ fn text_rows(text: &str) -> Rows<'_> {
 /// copied: its span is [`Keys::ITSELF`] (no format marker, all CJK, can
 /// occur in such a key).
 struct Keys {
+    /// Per cell, the entry its key is exactly (+ 1, 0 when not known).
+    entries: Vec<u16>,
     buf: String,
     spans: Vec<(u32, u32)>,
     /// Index in `spans` of each row's first cell.
@@ -403,6 +405,14 @@ impl Keys {
         let bytes: usize = rows.cells.iter().map(|c| c.len() + 1).sum();
         let mut buf = String::with_capacity(bytes);
         let mut spans = Vec::with_capacity(rows.cells.len());
+        let mut entries = vec![
+            0u16;
+            if whole.is_empty() {
+                0
+            } else {
+                rows.cells.len()
+            }
+        ];
         let mut row_start = Vec::with_capacity(rows.rows.len());
         for r in &rows.rows {
             row_start.push(spans.len() as u32);
@@ -416,10 +426,19 @@ impl Keys {
                 let known = whole
                     .get(r.start as usize + j)
                     .and_then(|&w| usize::from(w).checked_sub(1))
-                    .and_then(|i| anchors.whole_keys.get(i));
+                    .and_then(|i| anchors.whole_keys.get(i).map(|k| (i, k)));
                 match known {
-                    // The key of a whole anchor, computed once.
-                    Some(k) => buf.push_str(k),
+                    // The key of a whole anchor, computed once, and its entry.
+                    Some((i, k)) => {
+                        buf.push_str(k);
+                        let entry = anchors.whole_exact.get(i).copied().flatten();
+                        if let (Some(e), Some(slot)) = (
+                            entry.and_then(|e| u16::try_from(e + 1).ok()),
+                            entries.get_mut(r.start as usize + j),
+                        ) {
+                            *slot = e;
+                        }
+                    }
                     None => crate::normalize::key_push(c, &mut buf),
                 }
                 spans.push((start as u32, buf.len() as u32));
@@ -427,10 +446,18 @@ impl Keys {
             }
         }
         Keys {
+            entries,
             buf,
             spans,
             row_start,
         }
+    }
+
+    /// The entry whose key is exactly that of cell `cell` of row `row`, when
+    /// known from its whole anchor.
+    fn entry(&self, row: usize, cell: usize) -> Option<usize> {
+        let s = *self.row_start.get(row)? as usize;
+        usize::from(*self.entries.get(s + cell)?).checked_sub(1)
     }
 
     /// The key of cell `cell` of row `row`, whose text is `text`.
@@ -695,6 +722,11 @@ impl Vocab {
         );
         table_anchors.set_piece_chars(crate::normalize::UNIT_CHARS);
         let exact_max = exact.longest;
+        table_anchors.whole_exact = table_anchors
+            .whole_keys
+            .iter()
+            .map(|k| exact.get(k))
+            .collect();
         let max_key_len = entries.iter().map(|e| e.key_len).max().unwrap_or(0);
         let headings: Vec<usize> = (0..entries.len())
             .filter(|&i| matches!(entries[i].label, Label::Heading(_)))
@@ -960,6 +992,9 @@ struct Anchors {
     whole: LabelTable,
     /// The [`key`] of each whole anchor (the value of `whole`).
     whole_keys: Vec<String>,
+    /// The vocabulary entry whose key is each whole anchor's key
+    /// ([`Vocab::exact`]), when set.
+    whole_exact: Vec<Option<usize>>,
     /// For anchors whose pieces are kept only when every piece is an
     /// anchor, blank or a digit run (the table labels): a bitset of the BMP
     /// marking the chars such pieces can hold once folded (besides
@@ -1012,6 +1047,7 @@ impl Anchors {
             folded,
             ascii,
             whole_keys: whole.iter().map(|(w, _)| key(w)).collect(),
+            whole_exact: Vec::new(),
             whole: LabelTable::new(whole),
             piece_chars: None,
             lead_pairs: None,
@@ -1667,7 +1703,7 @@ fn period_year(lines: &[Cow<str>]) -> Option<i32> {
 #[derive(Debug, Clone, Copy)]
 enum Tok<'r> {
     /// The cell and its key.
-    Text(&'r str, &'r str),
+    Text(&'r str, &'r str, Option<usize>),
     /// The cell and its value when it is plain digits ([`plain_digits`]).
     Num(&'r str, Option<i64>),
     Blank,
@@ -1796,7 +1832,7 @@ fn row_tokens<'r>(
         } else if kind == Kind::Value {
             emit(Tok::Num(c, plain));
         } else {
-            emit(Tok::Text(c, keys.get(ri, ci, c)));
+            emit(Tok::Text(c, keys.get(ri, ci, c), keys.entry(ri, ci)));
         }
     }
     emit(Tok::RowEnd { multi });
@@ -2623,7 +2659,8 @@ fn read_rows(rows: Rows<'_>) -> ReadOutcome {
             None
         };
         row_tokens(row, ri, &keys, &mut cells, |t| match t {
-            Tok::Text(s, k) => reader.text(s, k, known),
+            // A key that is exactly an entry's is classified as that entry.
+            Tok::Text(s, k, entry) => reader.text(s, k, known.or(entry.map(|e| Some((e, 1.0))))),
             Tok::Num(..) | Tok::Blank => reader.value(t),
             Tok::RowEnd { multi } => reader.row_end(multi),
         });
