@@ -416,38 +416,11 @@ impl Store {
         agency_id: i64,
         until: Option<&str>,
     ) -> Result<std::collections::HashMap<i64, Vec<RecordedEvent>>> {
-        self.events_of_agency_where(agency_id, until, "").await
-    }
-
-    /// [`Self::events_of_agency`] with the fee events only (a year's fees
-    /// need nothing else, and the other events are most of the rows).
-    async fn fee_events_of_agency(
-        &self,
-        agency_id: i64,
-        until: &str,
-    ) -> Result<std::collections::HashMap<i64, Vec<RecordedEvent>>> {
-        let filter = format!(
-            "AND e.kind IN ('{}', '{}')",
-            EventKindName::FeeNotice.name(),
-            EventKindName::FeePaid.name()
-        );
-        self.events_of_agency_where(agency_id, Some(until), &filter)
-            .await
-    }
-
-    async fn events_of_agency_where(
-        &self,
-        agency_id: i64,
-        until: Option<&str>,
-        filter: &str,
-    ) -> Result<std::collections::HashMap<i64, Vec<RecordedEvent>>> {
         let until = until.unwrap_or("9999-12-31");
-        let sql = format!(
+        let rows: Vec<EventRow> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT e.application_id, e.seq, e.payload, e.actor_label, e.created_at
              FROM application_events e JOIN applications a ON a.id = e.application_id
-             WHERE a.agency_id = $1 AND a.received_on <= $2 {filter} ORDER BY e.application_id, e.seq"
-        );
-        let rows: Vec<EventRow> = on_pool!(&self.pool, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+             WHERE a.agency_id = $1 AND a.received_on <= $2 ORDER BY e.application_id, e.seq")
             .bind(agency_id).bind(until).fetch_all(p).await)?;
         let mut out: std::collections::HashMap<i64, Vec<RecordedEvent>> = Default::default();
         for row in rows {
@@ -880,12 +853,12 @@ impl Store {
     /// each fee notice's computed amount, counted in the year it was paid
     /// (`gongkai_domain::fees::collected_in_year`).
     pub async fn processing_fees_collected(&self, cap: &AgencyStaffView, year: i32) -> Result<u64> {
-        let until = format!("{year:04}-12-31");
-        let events = self.fee_events_of_agency(cap.agency_id(), &until).await?;
-        Ok(events
-            .values()
-            .map(|history| fees_of_history(history, year))
-            .fold(0u64, u64::saturating_add))
+        let id = cap.agency_id();
+        Ok(self
+            .fees_in(crate::year_inputs::Scope::Agency(id), year)
+            .await?
+            .remove(&id)
+            .unwrap_or(0))
     }
 }
 

@@ -395,17 +395,20 @@ impl Store {
     }
 
     /// 信息处理费 collected in `year` by agency (fee events only).
-    async fn fees_in(&self, scope: Scope, year: i32) -> Result<ByAgency<u64>> {
+    pub(crate) async fn fees_in(&self, scope: Scope, year: i32) -> Result<ByAgency<u64>> {
         let (_, until) = bounds(year);
         let sql = format!(
             "SELECT a.agency_id, e.application_id, e.seq, e.payload, e.actor_label, e.created_at
              FROM application_events e JOIN applications a ON a.id = e.application_id
-             WHERE {} AND a.received_on <= $2 AND e.kind IN ('fee_notice', 'fee_paid')
-             ORDER BY e.application_id, e.seq",
-            scope.filter("a.agency_id")
+             WHERE {} AND a.received_on || '' <= $2 AND e.kind IN ('fee_notice', 'fee_paid')",
+            // `+` and `|| ''` keep SQLite from driving the join by the agency's
+            // applications (all of them) instead of the few fee events
+            // (index application_events_kind); the order is restored below.
+            scope.filter("+a.agency_id")
         );
-        let rows: Vec<(i64, i64, i64, String, String, String)> = on_pool!(&self.pool, p => sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        let mut rows: Vec<(i64, i64, i64, String, String, String)> = on_pool!(&self.pool, p => sqlx::query_as(AssertSqlSafe(sql.as_str()))
             .bind(scope.bind()).bind(&until).fetch_all(p).await)?;
+        rows.sort_by_key(|r| (r.1, r.2));
         let mut histories: HashMap<i64, (i64, Vec<RecordedEvent>)> = HashMap::new();
         for (agency, application_id, seq, payload, actor_label, created_at) in rows {
             let event = event_row_into(EventRow {
