@@ -178,7 +178,9 @@ impl Store {
     /// `until`, each replayed from its history (they are rare).
     async fn figures_problems(&self, agency_id: i64, until: &str) -> Result<Vec<FiguresProblem>> {
         let flagged: Vec<(i64, String, Option<String>)> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT id, applicant_kind, outcome FROM applications WHERE agency_id = $1 AND received_on <= $2 AND figures_flagged = 1 ORDER BY id")
+            // `|| ''`: SQLite would otherwise read the agency's applications by
+            // receipt date instead of the partial index of flagged ones.
+            "SELECT id, applicant_kind, outcome FROM applications WHERE agency_id = $1 AND received_on || '' <= $2 AND figures_flagged = 1 ORDER BY id")
             .bind(agency_id).bind(until).fetch_all(p).await)?;
         let mut problems = Vec::new();
         for (id, kind, outcome) in flagged {

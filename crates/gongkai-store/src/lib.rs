@@ -29,7 +29,7 @@ mod tokens;
 mod users;
 mod xxgk;
 mod year_inputs;
-pub use year_inputs::AgencyYear;
+pub use year_inputs::{AgencyYear, ReportDepth};
 
 pub use agencies::Agency;
 pub use applications::MAX_REQUEST_CHARS;

@@ -92,12 +92,24 @@ struct YearInputs {
 }
 
 impl Store {
-    async fn year_inputs(&self, scope: Scope, year: i32) -> Result<YearInputs> {
+    async fn year_inputs(&self, scope: Scope, year: i32, depth: ReportDepth) -> Result<YearInputs> {
+        if depth == ReportDepth::Tables {
+            return Ok(YearInputs {
+                figures: self.figures_in(scope, year).await?,
+                documents: self.regulatory_documents_in(scope).await?,
+                statistics: self.statistics_in(scope, year).await?,
+                cases: self.appeal_cases_in(scope).await?,
+                saved: HashMap::new(),
+                officers: HashMap::new(),
+                trainings: HashMap::new(),
+                proposals: HashMap::new(),
+                published: HashMap::new(),
+                fees: HashMap::new(),
+                previous: HashMap::new(),
+            });
+        }
         Ok(YearInputs {
-            figures: match scope {
-                Scope::Agency(id) => HashMap::from([(id, self.year_figures_of(id, year).await?)]),
-                Scope::All => self.year_figures_of_all(year).await?,
-            },
+            figures: self.figures_in(scope, year).await?,
             documents: self.regulatory_documents_in(scope).await?,
             statistics: self.statistics_in(scope, year).await?,
             cases: self.appeal_cases_in(scope).await?,
@@ -108,6 +120,13 @@ impl Store {
             published: self.published_counts_in(scope, year).await?,
             fees: self.fees_in(scope, year).await?,
             previous: self.previous_reports_in(scope, year - 1).await?,
+        })
+    }
+
+    async fn figures_in(&self, scope: Scope, year: i32) -> Result<ByAgency<YearFigures>> {
+        Ok(match scope {
+            Scope::Agency(id) => HashMap::from([(id, self.year_figures_of(id, year).await?)]),
+            Scope::All => self.year_figures_of_all(year).await?,
         })
     }
 
@@ -125,8 +144,10 @@ impl Store {
         crate::records::check_year(year)?;
         let id = cap.agency_id();
         let (_, name) = self.agency_kind_name(id).await?;
-        let mut inputs = self.year_inputs(Scope::Agency(id), year).await?;
-        assemble_one(&mut inputs, id, &name, year)
+        let mut inputs = self
+            .year_inputs(Scope::Agency(id), year, ReportDepth::Full)
+            .await?;
+        assemble_one(&mut inputs, id, &name, year, ReportDepth::Full)
     }
 
     /// [`Store::compute_year_report`] for each agency of `views` at once
@@ -136,19 +157,29 @@ impl Store {
         views: &[AgencyStaffView],
         year: i32,
     ) -> Result<HashMap<i64, YearReport>> {
+        self.compute_year_reports_at(views, year, ReportDepth::Full)
+            .await
+    }
+
+    async fn compute_year_reports_at(
+        &self,
+        views: &[AgencyStaffView],
+        year: i32,
+        depth: ReportDepth,
+    ) -> Result<HashMap<i64, YearReport>> {
         crate::records::check_year(year)?;
         let names: HashMap<i64, String> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT id, name FROM agencies").fetch_all(p).await)?
         .into_iter()
         .collect();
-        let mut inputs = self.year_inputs(Scope::All, year).await?;
+        let mut inputs = self.year_inputs(Scope::All, year, depth).await?;
         let mut out = HashMap::with_capacity(views.len());
         for view in views {
             let id = view.agency_id();
             let name = names
                 .get(&id)
                 .ok_or_else(|| StoreError::not_found("机关"))?;
-            out.insert(id, assemble_one(&mut inputs, id, name, year)?);
+            out.insert(id, assemble_one(&mut inputs, id, name, year, depth)?);
         }
         Ok(out)
     }
@@ -460,14 +491,42 @@ pub(crate) fn statistics_of_row((l, p, e, f): (i64, i64, i64, i64)) -> Art20Stat
     }
 }
 
+/// How much of a computed report is wanted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportDepth {
+    /// Tables, narrative (saved or drafted) and findings.
+    Full,
+    /// The tables only: no narrative, no findings (the roll-up's earlier
+    /// years, for the carry-over chain and the chart).
+    Tables,
+}
+
 /// One agency's report from the loaded inputs (taken out of them).
-fn assemble_one(inputs: &mut YearInputs, id: i64, name: &str, year: i32) -> Result<YearReport> {
+fn assemble_one(
+    inputs: &mut YearInputs,
+    id: i64,
+    name: &str,
+    year: i32,
+    depth: ReportDepth,
+) -> Result<YearReport> {
     let figures = inputs
         .figures
         .remove(&id)
         .unwrap_or_else(|| gongkai_domain::figures::year_figures_from_counts([], year, Vec::new()));
     let documents = inputs.documents.remove(&id).unwrap_or_default();
     let cases = inputs.cases.remove(&id).unwrap_or_default();
+    let statistics = inputs.statistics.remove(&id).unwrap_or_default();
+    if depth == ReportDepth::Tables {
+        let computed = gongkai_domain::annual::report_from_figures(
+            figures, name, &documents, statistics, &cases,
+        );
+        return Ok(YearReport {
+            report: computed.report,
+            findings: Vec::new(),
+            problems: computed.problems,
+            drafted: false,
+        });
+    }
     let saved = inputs.saved.remove(&id);
     let narrative_facts = match saved {
         Some(_) => None,
@@ -485,7 +544,7 @@ fn assemble_one(inputs: &mut YearInputs, id: i64, name: &str, year: i32) -> Resu
         agency_name: name,
         figures,
         documents: &documents,
-        statistics: inputs.statistics.remove(&id).unwrap_or_default(),
+        statistics,
         cases: &cases,
         saved,
         narrative_facts,
@@ -500,7 +559,8 @@ pub struct AgencyYear {
     pub versions: Vec<crate::records::PublishedVersion>,
     /// The workflow state (`None`: not started).
     pub state: Option<crate::records::ReportState>,
-    /// Last year's newest published report (R6/R7 of a published version).
+    /// Last year's newest published report (R6/R7 of a published version;
+    /// not read for [`ReportDepth::Tables`]).
     pub previous: Option<AnnualReport>,
     /// The report computed from records, when nothing is published.
     pub computed: Option<YearReport>,
@@ -514,11 +574,15 @@ impl Store {
         &self,
         views: &[AgencyStaffView],
         year: i32,
+        depth: ReportDepth,
     ) -> Result<HashMap<i64, AgencyYear>> {
         crate::records::check_year(year)?;
         let mut versions = self.versions_in(Scope::All, year).await?;
         let mut states = self.states_in(Scope::All, year).await?;
-        let mut previous = self.previous_reports_in(Scope::All, year - 1).await?;
+        let mut previous = match depth {
+            ReportDepth::Full => self.previous_reports_in(Scope::All, year - 1).await?,
+            ReportDepth::Tables => HashMap::new(),
+        };
         let unpublished: Vec<AgencyStaffView> = views
             .iter()
             .filter(|v| !versions.contains_key(&v.agency_id()))
@@ -527,7 +591,8 @@ impl Store {
         let mut computed = if unpublished.is_empty() {
             HashMap::new()
         } else {
-            self.compute_year_reports(&unpublished, year).await?
+            self.compute_year_reports_at(&unpublished, year, depth)
+                .await?
         };
         Ok(views
             .iter()

@@ -43,7 +43,7 @@ use gongkai_domain::records::ReportStatus;
 use gongkai_domain::{AgencyStaffView, AgencyTree, Principal};
 use gongkai_report::labels::{self, RowPlace};
 use gongkai_report::{check, rollup, AnnualReport, Finding};
-use gongkai_store::{Agency, ImportedReport, NewReportImport};
+use gongkai_store::{Agency, ImportedReport, NewReportImport, ReportDepth};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -165,15 +165,28 @@ fn total(r: &AnnualReport, row: usize) -> i64 {
 /// Every agency (and import) of the roll-up of `agency` for `year`, with the
 /// report its figures come from. `last` (the entries of `year − 1`) gives
 /// the R6 chain and, for imports, the previous import for R6/R7.
+/// Who rolls up what: the viewer, the tree, the agency of the roll-up and
+/// every agency on the platform.
+struct RollupScope<'a> {
+    p: &'a Principal,
+    tree: &'a AgencyTree,
+    agency: &'a Agency,
+    all: &'a [Agency],
+}
+
 async fn entries(
     state: &AppState,
-    p: &Principal,
-    tree: &AgencyTree,
-    agency: &Agency,
-    all: &[Agency],
+    scope: &RollupScope<'_>,
     year: i32,
     last: Option<&[Entry]>,
+    depth: ReportDepth,
 ) -> Result<Vec<Entry>, AppError> {
+    let RollupScope {
+        p,
+        tree,
+        agency,
+        all,
+    } = *scope;
     let store = state.store();
     let subtree = tree.descendants_of(agency.id);
     let last_by_key: HashMap<&Key, &AnnualReport> = last
@@ -190,7 +203,7 @@ async fn entries(
         .filter_map(|a| Some((a, staff_view_of(p, tree, a.id)?)))
         .collect();
     let views: Vec<AgencyStaffView> = below.iter().map(|(_, v)| v.clone()).collect();
-    let mut overview = store.year_overview(&views, year).await?;
+    let mut overview = store.year_overview(&views, year, depth).await?;
     let mut out = Vec::new();
     for (a, _) in &below {
         let Some(o) = overview.remove(&a.id) else {
@@ -201,10 +214,10 @@ async fn entries(
             (Some(first), Some(latest)) => {
                 let report = gongkai_store::report_from_json(&latest.report_json);
                 // Findings against last year's published report (R6, R7).
-                let findings = report
-                    .as_ref()
-                    .map(|r| check(r, o.previous.as_ref()))
-                    .unwrap_or_default();
+                let findings = match (&report, depth) {
+                    (Some(r), ReportDepth::Full) => check(r, o.previous.as_ref()),
+                    _ => Vec::new(),
+                };
                 (
                     if first.late {
                         "逾期发布"
@@ -440,16 +453,22 @@ async fn build(
         .into_iter()
         .map(|r| r.agency)
         .collect();
+    let scope = RollupScope {
+        p,
+        tree: &tree,
+        agency: &agency,
+        all: &all,
+    };
     // Up to four earlier years, oldest first, for the chain and the chart.
     let first = (year - 4).max(2019);
     let mut earlier: Vec<(i32, Vec<Entry>)> = Vec::new();
     for y in first..year {
         let last = earlier.last().map(|(_, e)| e.as_slice());
-        let e = entries(state, p, &tree, &agency, &all, y, last).await?;
+        let e = entries(state, &scope, y, last, ReportDepth::Tables).await?;
         earlier.push((y, e));
     }
     let last = earlier.last().map(|(_, e)| e.as_slice());
-    let current = entries(state, p, &tree, &agency, &all, year, last).await?;
+    let current = entries(state, &scope, year, last, ReportDepth::Full).await?;
     let sum = sum_of(&current, &agency, year);
     let last_sum = last.map(|l| sum_of(l, &agency, year - 1));
     let sum_findings = check(&sum, None)
