@@ -25,6 +25,10 @@ pub(crate) struct Generation {
     pub index: Index,
     pub reader: IndexReader,
     pub fields: Fields,
+    /// Agency code → name as the index holds it, valid for one searcher
+    /// generation (the labels of the agency facet; looking each up is a
+    /// search and a stored-document read).
+    pub agency_names: std::sync::Mutex<(u64, std::collections::HashMap<String, String>)>,
 }
 
 impl Generation {
@@ -40,6 +44,7 @@ impl Generation {
             index,
             reader,
             fields,
+            agency_names: Default::default(),
         })
     }
 

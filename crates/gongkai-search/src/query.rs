@@ -324,7 +324,7 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
         hit.score = score;
         hits.push(hit);
     }
-    let facets = facets(&searcher, f, counts)?;
+    let facets = facets(g, &searcher, counts)?;
     Ok(SearchResults {
         total,
         page,
@@ -389,8 +389,8 @@ fn to_hit(f: &Fields, doc: &TantivyDocument, needles: &[Vec<char>]) -> Hit {
 }
 
 fn facets(
+    g: &Generation,
     searcher: &Searcher,
-    f: &Fields,
     counts: Vec<(Dim, Vec<(Facet, u64)>)>,
 ) -> Result<Facets> {
     let last = |fc: &Facet| {
@@ -418,7 +418,7 @@ fn facets(
                 by_count(&mut out.agency);
                 for a in &mut out.agency {
                     a.label =
-                        agency_name(searcher, f, &a.value)?.unwrap_or_else(|| a.value.clone());
+                        agency_label(g, searcher, &a.value)?.unwrap_or_else(|| a.value.clone());
                 }
             }
             Dim::Category => {
@@ -458,6 +458,27 @@ fn facets(
         }
     }
     Ok(out)
+}
+
+/// An agency's name by code, from the generation's cache while the
+/// searcher generation is the same, else looked up in the index.
+fn agency_label(g: &Generation, searcher: &Searcher, code: &str) -> Result<Option<String>> {
+    let generation = searcher.generation().generation_id();
+    if let Ok(cache) = g.agency_names.lock() {
+        if cache.0 == generation {
+            if let Some(name) = cache.1.get(code) {
+                return Ok(Some(name.clone()));
+            }
+        }
+    }
+    let name = agency_name(searcher, &g.fields, code)?;
+    if let (Some(n), Ok(mut cache)) = (&name, g.agency_names.lock()) {
+        if cache.0 != generation {
+            *cache = (generation, Default::default());
+        }
+        cache.1.insert(code.to_string(), n.clone());
+    }
+    Ok(name)
 }
 
 fn agency_name(searcher: &Searcher, f: &Fields, code: &str) -> Result<Option<String>> {
