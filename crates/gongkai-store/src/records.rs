@@ -337,6 +337,7 @@ macro_rules! select_case {
         "SELECT c.id, c.kind, c.application_id, c.filed_on, c.result, c.decided_on, c.reanswer_due_on, c.note, a.tracking_code FROM appeal_cases c LEFT JOIN applications a ON a.id = c.application_id"
     };
 }
+pub(crate) use select_case;
 
 pub(crate) fn case_of_row(row: CaseRow) -> Result<(StoredAppealCase, AppealCase)> {
     let (id, kind, application_id, filed_on, result, decided_on, reanswer, note, tracking) = row;

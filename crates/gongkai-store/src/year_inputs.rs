@@ -231,31 +231,22 @@ impl Store {
     }
 
     async fn appeal_cases_in(&self, scope: Scope) -> Result<ByAgency<Vec<AppealCase>>> {
+        let filter = scope.filter("c.agency_id");
+        let owners_sql = format!("SELECT c.id, c.agency_id FROM appeal_cases c WHERE {filter}");
+        let owners: HashMap<i64, i64> =
+            on_pool!(&self.pool, p => sqlx::query_as(AssertSqlSafe(owners_sql.as_str()))
+            .bind(scope.bind()).fetch_all(p).await)?
+            .into_iter()
+            .collect();
         let sql = format!(
-            "SELECT c.agency_id, c.id, c.kind, c.application_id, c.filed_on, c.result, c.decided_on, c.reanswer_due_on, c.note, a.tracking_code
-             FROM appeal_cases c LEFT JOIN applications a ON a.id = c.application_id
-             WHERE {} ORDER BY c.filed_on DESC, c.id DESC",
-            scope.filter("c.agency_id")
+            "{} WHERE {filter} ORDER BY c.filed_on DESC, c.id DESC",
+            crate::records::select_case!()
         );
-        type Row = (
-            i64,
-            i64,
-            String,
-            Option<i64>,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            String,
-            Option<String>,
-        );
-        let rows: Vec<Row> = on_pool!(&self.pool, p => sqlx::query_as(AssertSqlSafe(sql.as_str()))
+        let rows: Vec<CaseRow> = on_pool!(&self.pool, p => sqlx::query_as(AssertSqlSafe(sql.as_str()))
             .bind(scope.bind()).fetch_all(p).await)?;
         let mut out = Vec::with_capacity(rows.len());
-        for (agency, id, kind, app, filed, result, decided, reanswer, note, tracking) in rows {
-            let row: CaseRow = (
-                id, kind, app, filed, result, decided, reanswer, note, tracking,
-            );
+        for row in rows {
+            let agency = owners.get(&row.0).copied().unwrap_or_default();
             out.push((agency, case_of_row(row)?.1));
         }
         Ok(group(out))

@@ -27,15 +27,6 @@ impl Rng {
     }
 }
 
-const KINDS: [ApplicantKind; 6] = [
-    ApplicantKind::NaturalPerson,
-    ApplicantKind::Commercial,
-    ApplicantKind::Research,
-    ApplicantKind::PublicInterest,
-    ApplicantKind::LegalService,
-    ApplicantKind::OtherOrganization,
-];
-
 fn event_kind(rng: &mut Rng) -> EventKind {
     match rng.below(8) {
         0 => EventKind::CorrectionRequested,
@@ -89,7 +80,7 @@ async fn summaries_give_the_replayed_table_three() {
         let mut written = 0;
         for n in 0..80 {
             let received_on = date!(2022 - 01 - 03) + Duration::days(rng.below(1400) as i64);
-            let kind = KINDS[rng.below(6) as usize];
+            let kind = ApplicantKind::ALL[rng.below(6) as usize];
             let app = s
                 .create_application(
                     &handler,
