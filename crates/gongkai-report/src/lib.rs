@@ -36,7 +36,7 @@ pub use json::{from_json, from_json_value, to_json, to_json_value, JsonError, Js
 pub use layout::{doc_to_text, layout, to_text};
 pub use model::{AnnualReport, Format, Narrative, Value};
 pub use read::{doc_from_text_lines, ReadOutcome};
-pub use rollup::rollup;
+pub use rollup::{rollup, rollup_refs};
 pub use rules::check;
 
 use gongkai_docs::Doc;

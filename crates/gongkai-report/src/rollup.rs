@@ -119,6 +119,11 @@ fn sum_text<S: AsRef<str>>(values: &[S]) -> String {
 /// unknown), so the checker reports it as MISSING instead of a silent
 /// undercount. An empty slice gives an empty 2021-format report.
 pub fn rollup(reports: &[AnnualReport]) -> AnnualReport {
+    rollup_refs(&reports.iter().collect::<Vec<_>>())
+}
+
+/// [`rollup`] of borrowed reports (a roll-up of thousands need not copy them).
+pub fn rollup_refs(reports: &[&AnnualReport]) -> AnnualReport {
     let Some(first) = reports.first() else {
         return AnnualReport::empty(Format::F2021);
     };

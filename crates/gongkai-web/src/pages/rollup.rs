@@ -42,7 +42,7 @@ use gongkai_domain::oversight::outcome_categories;
 use gongkai_domain::records::ReportStatus;
 use gongkai_domain::{AgencyStaffView, AgencyTree, Principal};
 use gongkai_report::labels::{self, RowPlace};
-use gongkai_report::{check, rollup, AnnualReport, Finding};
+use gongkai_report::{check, rollup_refs, AnnualReport, Finding};
 use gongkai_store::{Agency, ImportedReport, NewReportImport, ReportDepth};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -362,15 +362,31 @@ fn import_entry<'a>(
 
 /// The sum of the summed entries, named and dated.
 fn sum_of(entries: &[Entry], agency: &Agency, year: i32) -> AnnualReport {
-    let reports: Vec<AnnualReport> = entries
+    let reports: Vec<&AnnualReport> = entries
         .iter()
         .filter(|e| e.row.summed)
-        .filter_map(|e| e.report.clone())
+        .filter_map(|e| e.report.as_ref())
         .collect();
-    let mut sum = rollup(&reports);
+    let mut sum = rollup_refs(&reports);
     sum.year = Some(year);
     sum.agency = Some(format!("{}所属机关汇总", agency.name));
     sum
+}
+
+/// The chart's point of a year with data (new or carried-over
+/// applications, an import or a published report).
+fn year_point(year: i32, sum: &AnnualReport, entries: &[Entry]) -> Option<YearPoint> {
+    let point = YearPoint {
+        year,
+        new: total(sum, labels::ROW_NEW),
+        carried_in: total(sum, labels::ROW_CARRIED_IN),
+    };
+    let has_data = point.new > 0
+        || point.carried_in > 0
+        || entries
+            .iter()
+            .any(|x| x.row.imported.is_some() || !x.row.published_on.is_empty());
+    has_data.then_some(point)
 }
 
 /// A year of the year-over-year chart.
@@ -459,18 +475,36 @@ async fn build(
         agency: &agency,
         all: &all,
     };
-    // Up to four earlier years, oldest first, for the chain and the chart.
+    // Up to four earlier years, oldest first, for the chain and the chart;
+    // only the year before is kept (its entries give the next year's
+    // chain), so at most two years of entries are in memory.
     let first = (year - 4).max(2019);
-    let mut earlier: Vec<(i32, Vec<Entry>)> = Vec::new();
+    let mut years = Vec::new();
+    let mut last: Option<(Vec<Entry>, AnnualReport)> = None;
     for y in first..year {
-        let last = earlier.last().map(|(_, e)| e.as_slice());
-        let e = entries(state, &scope, y, last, ReportDepth::Tables).await?;
-        earlier.push((y, e));
+        let e = entries(
+            state,
+            &scope,
+            y,
+            last.as_ref().map(|(e, _)| e.as_slice()),
+            ReportDepth::Tables,
+        )
+        .await?;
+        let s = sum_of(&e, &agency, y);
+        years.extend(year_point(y, &s, &e));
+        last = Some((e, s));
     }
-    let last = earlier.last().map(|(_, e)| e.as_slice());
-    let current = entries(state, &scope, year, last, ReportDepth::Full).await?;
+    let current = entries(
+        state,
+        &scope,
+        year,
+        last.as_ref().map(|(e, _)| e.as_slice()),
+        ReportDepth::Full,
+    )
+    .await?;
     let sum = sum_of(&current, &agency, year);
-    let last_sum = last.map(|l| sum_of(l, &agency, year - 1));
+    years.extend(year_point(year, &sum, &current));
+    let last_sum = last.map(|(_, s)| s);
     let sum_findings = check(&sum, None)
         .iter()
         .filter(|f| {
@@ -482,26 +516,6 @@ async fn build(
         .map(FindingView::from)
         .collect();
     let sum_chain = Chain::of(Some(&sum), last_sum.as_ref());
-    let mut years = Vec::new();
-    for (y, e) in earlier
-        .iter()
-        .map(|(y, e)| (*y, e))
-        .chain([(year, &current)])
-    {
-        let s = sum_of(e, &agency, y);
-        let point = YearPoint {
-            year: y,
-            new: total(&s, labels::ROW_NEW),
-            carried_in: total(&s, labels::ROW_CARRIED_IN),
-        };
-        let has_data = point.new > 0
-            || point.carried_in > 0
-            || e.iter()
-                .any(|x| x.row.imported.is_some() || !x.row.published_on.is_empty());
-        if has_data {
-            years.push(point);
-        }
-    }
     let by_agency = charts::top_n(
         current
             .iter()
