@@ -41,10 +41,9 @@ use crate::{on_pool, on_tx, Result, Store, StoreError, Tx};
 use gongkai_calendar::Calendar;
 use gongkai_domain::annual::{
     draft_narrative, report_from_figures, AppealCase, AppealKind, AppealResult, Art20Statistics,
-    NamedCounts, NarrativeFacts, RegulatoryDocument, RegulatoryKind,
+    NamedCounts, NarrativeFacts, RegulatoryDocument,
 };
 use gongkai_domain::figures::FiguresProblem;
-use gongkai_domain::publication::DocumentType;
 use gongkai_domain::records::{file_rows, report_deadline, statistics_from_rows, ReportStatus};
 use gongkai_domain::{AgencyAdmin, AgencyKind, AgencyStaffView, RecordsEditor, ReportReviewer};
 use gongkai_report::{check, has_errors, AnnualReport, Finding, Narrative};
@@ -743,20 +742,12 @@ impl Store {
     }
 
     async fn proposals_of(&self, agency_id: i64, year: i32) -> Result<Vec<ProposalCounts>> {
-        let rows: Vec<(String, i64, i64, i64)> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT kind, received, handled, results_published FROM npc_proposals WHERE agency_id = $1 AND year = $2 ORDER BY kind DESC")
-            .bind(agency_id).bind(i64::from(year)).fetch_all(p).await)?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(k, r, h, p)| {
-                Some(ProposalCounts {
-                    kind: ProposalKind::parse(&k)?,
-                    received: u32::try_from(r).ok()?,
-                    handled: u32::try_from(h).ok()?,
-                    results_published: u32::try_from(p).ok()?,
-                })
-            })
-            .collect())
+        let scope = crate::year_inputs::Scope::Agency(agency_id);
+        Ok(self
+            .proposals_in(scope, year)
+            .await?
+            .remove(&agency_id)
+            .unwrap_or_default())
     }
 
     /// Enters the proposals of one kind handled in `year`.
@@ -809,19 +800,12 @@ impl Store {
     }
 
     async fn info_officers_of(&self, agency_id: i64) -> Result<Vec<InfoOfficer>> {
-        let rows: Vec<(i64, String, String, String, Option<String>)> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT id, name, unit, since_on, left_on FROM info_officers WHERE agency_id = $1 ORDER BY left_on IS NOT NULL, id")
-            .bind(agency_id).fetch_all(p).await)?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, name, unit, since_on, left_on)| InfoOfficer {
-                id,
-                name,
-                unit,
-                since_on,
-                left_on,
-            })
-            .collect())
+        let scope = crate::year_inputs::Scope::Agency(agency_id);
+        Ok(self
+            .info_officers_in(scope)
+            .await?
+            .remove(&agency_id)
+            .unwrap_or_default())
     }
 
     /// Adds a 信息员 to the roster.
@@ -1012,24 +996,12 @@ impl Store {
     }
 
     async fn regulatory_documents_of(&self, agency_id: i64) -> Result<Vec<RegulatoryDocument>> {
-        let rows: Vec<(String, String, Option<String>, Option<String>)> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT document_type, written_on, published_on, repealed_on FROM publications WHERE agency_id = $1 AND status IN ('published', 'repealed') AND published_on IS NOT NULL")
-            .bind(agency_id).fetch_all(p).await)?;
-        let mut out = Vec::new();
-        for (ty, written, published, repealed) in rows {
-            let kind = match DocumentType::parse(&ty) {
-                Some(DocumentType::Rule) => RegulatoryKind::Rule,
-                Some(DocumentType::NormativeDocument) => RegulatoryKind::NormativeDocument,
-                _ => continue,
-            };
-            out.push(RegulatoryDocument {
-                kind,
-                written_on: parse_date(&written)?,
-                published_on: published.as_deref().map(parse_date).transpose()?,
-                repealed_on: repealed.as_deref().map(parse_date).transpose()?,
-            });
-        }
-        Ok(out)
+        let scope = crate::year_inputs::Scope::Agency(agency_id);
+        Ok(self
+            .regulatory_documents_in(scope)
+            .await?
+            .remove(&agency_id)
+            .unwrap_or_default())
     }
 
     // ---- workflow ----

@@ -184,7 +184,7 @@ impl Store {
         Ok(out)
     }
 
-    async fn regulatory_documents_in(
+    pub(crate) async fn regulatory_documents_in(
         &self,
         scope: Scope,
     ) -> Result<ByAgency<Vec<RegulatoryDocument>>> {
@@ -264,7 +264,10 @@ impl Store {
             .collect()
     }
 
-    async fn info_officers_in(&self, scope: Scope) -> Result<ByAgency<Vec<InfoOfficer>>> {
+    pub(crate) async fn info_officers_in(
+        &self,
+        scope: Scope,
+    ) -> Result<ByAgency<Vec<InfoOfficer>>> {
         let sql = format!(
             "SELECT agency_id, id, name, unit, since_on, left_on FROM info_officers WHERE {} ORDER BY left_on IS NOT NULL, id",
             scope.filter("agency_id")
@@ -310,7 +313,11 @@ impl Store {
         )))
     }
 
-    async fn proposals_in(&self, scope: Scope, year: i32) -> Result<ByAgency<Vec<ProposalCounts>>> {
+    pub(crate) async fn proposals_in(
+        &self,
+        scope: Scope,
+        year: i32,
+    ) -> Result<ByAgency<Vec<ProposalCounts>>> {
         let sql = format!(
             "SELECT agency_id, kind, received, handled, results_published FROM npc_proposals WHERE {} AND year = $2 ORDER BY kind DESC",
             scope.filter("agency_id")
