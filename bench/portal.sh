@@ -49,7 +49,7 @@ declare -A PATHS=(
     [search_rare]="/search?q=%E6%B9%BF%E5%9C%B0%E4%BF%9D%E6%8A%A4"
     [search_filtered]="/search?q=%E5%AE%89%E5%85%A8%E7%94%9F%E4%BA%A7&agency=$ROOT&year=$YEAR&validity=valid"
 )
-ORDER="list list_filtered item search_common search_rare search_filtered"
+ORDER=${ORDER:-"list list_filtered item search_common search_rare search_filtered"}
 echo "pages:    list=$LIST item=$ITEM (search: 通知 / 湿地保护 / 安全生产+agency+year+validity)"
 
 # nginx serves the list and item pages' bytes as static files.

@@ -9,31 +9,78 @@
 //! segment counts by ordinal into a vector, and only the ordinals that
 //! occurred are resolved to text, in one sorted pass over the dictionary.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::fastfield::FacetReader;
+use tantivy::columnar::{Column, Dictionary};
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, TantivyError};
 
 /// The separator of a facet's path segments in its encoded form.
 const SEP: u8 = 0;
+/// Documents are looked up in the facet columns this many at a time.
+const BATCH: usize = 64;
 
-/// Counts, for the documents collected, the facets of `field` directly
-/// below `under` (a document with a deeper facet counts for the child on
-/// its path; one with `under` itself or outside it does not count).
-pub(crate) struct ChildFacetCounts {
-    field: String,
-    under: Vec<u8>,
+/// Counts, for the documents collected, the facets of each dimension
+/// (field) directly below the dimension's facet (a document with a deeper
+/// facet counts for the child on its path; one with the facet itself or
+/// outside it does not count).
+///
+/// Every item has at most one facet per field (the schema's documents are
+/// built so), so a document's facet is its column's first value: looked up
+/// for a batch of documents at once.
+pub(crate) struct FacetTally {
+    dims: Vec<TallyDim>,
 }
 
-impl ChildFacetCounts {
-    pub(crate) fn new(field: &str, under: &Facet) -> Self {
-        ChildFacetCounts {
-            field: field.to_string(),
-            under: under.encoded_str().as_bytes().to_vec(),
+/// What is counted of one dimension.
+#[derive(Clone, Debug)]
+pub(crate) struct TallyDim {
+    /// The facet field.
+    pub field: &'static str,
+    /// The facet whose children are counted.
+    pub under: Facet,
+    /// Only this many children are kept: the most frequent (ties in facet
+    /// order).
+    pub limit: Option<usize>,
+}
+
+impl FacetTally {
+    pub(crate) fn new(dims: Vec<TallyDim>) -> Self {
+        FacetTally { dims }
+    }
+}
+
+/// (Encoded facet, count), sorted by facet without repeats.
+type Counts = Vec<(Vec<u8>, u64)>;
+
+/// Adds `n` to `facet`'s count in sorted `counts` where `facet` is not
+/// before the last facet.
+fn push_sorted(counts: &mut Counts, facet: &[u8], n: u64) {
+    match counts.last_mut() {
+        Some((last, total)) if last.as_slice() == facet => *total += n,
+        _ => counts.push((facet.to_vec(), n)),
+    }
+}
+
+/// Merges two sorted counts.
+fn merge(a: Counts, b: Counts) -> Counts {
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    let mut a = a.into_iter().peekable();
+    let mut b = b.into_iter().peekable();
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => x.0 <= y.0,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let next = if take_a { a.next() } else { b.next() };
+        if let Some((facet, n)) = next {
+            push_sorted(&mut out, &facet, n);
         }
     }
+    out
 }
 
 /// The encoded child of `parent` on the path of `facet`, if `facet` is
@@ -58,28 +105,72 @@ fn child_of<'a>(parent: &[u8], facet: &'a [u8]) -> Option<&'a [u8]> {
     facet.get(..end)
 }
 
-pub(crate) struct SegmentChildFacetCounts {
-    reader: FacetReader,
+/// One dimension in one segment: counts by facet ordinal.
+struct SegmentDim {
+    dictionary: Arc<Dictionary>,
+    ords: Column<u64>,
+    /// The encoded facet whose children are counted.
     under: Vec<u8>,
     counts: Vec<u32>,
 }
 
-impl Collector for ChildFacetCounts {
-    /// (child facet, count), in facet order.
-    type Fruit = Vec<(Facet, u64)>;
-    type Child = SegmentChildFacetCounts;
+pub(crate) struct SegmentFacetTally {
+    dims: Vec<SegmentDim>,
+    batch: Vec<DocId>,
+    found: Vec<Option<u64>>,
+}
+
+impl SegmentFacetTally {
+    fn flush(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let found = &mut self.found[..self.batch.len()];
+        for dim in &mut self.dims {
+            found.fill(None);
+            dim.ords.first_vals(&self.batch, found);
+            for ord in found.iter().flatten() {
+                if let Some(n) = usize::try_from(*ord)
+                    .ok()
+                    .and_then(|i| dim.counts.get_mut(i))
+                {
+                    *n += 1;
+                }
+            }
+        }
+        self.batch.clear();
+    }
+}
+
+impl Collector for FacetTally {
+    /// Per dimension, in the order given: (child facet, count), in facet
+    /// order.
+    type Fruit = Vec<Vec<(Facet, u64)>>;
+    type Child = SegmentFacetTally;
 
     fn for_segment(
         &self,
         _: SegmentOrdinal,
         reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentChildFacetCounts> {
-        let reader = reader.facet_reader(&self.field)?;
-        let counts = vec![0u32; reader.num_facets()];
-        Ok(SegmentChildFacetCounts {
-            reader,
-            under: self.under.clone(),
-            counts,
+    ) -> tantivy::Result<SegmentFacetTally> {
+        let mut dims = Vec::with_capacity(self.dims.len());
+        for dim in &self.dims {
+            let column = reader.fast_fields().str(dim.field)?.ok_or_else(|| {
+                TantivyError::SchemaError(format!("facet field {} has no column", dim.field))
+            })?;
+            let (dictionary, ords) = column.into_parts();
+            let counts = vec![0u32; dictionary.num_terms()];
+            dims.push(SegmentDim {
+                dictionary,
+                ords,
+                under: dim.under.encoded_str().as_bytes().to_vec(),
+                counts,
+            });
+        }
+        Ok(SegmentFacetTally {
+            dims,
+            batch: Vec::with_capacity(BATCH),
+            found: vec![None; BATCH],
         })
     }
 
@@ -87,64 +178,92 @@ impl Collector for ChildFacetCounts {
         false
     }
 
+    /// Per dimension, (child facet, count) in facet order; with a limit,
+    /// the most frequent in count order (ties in facet order).
     fn merge_fruits(
         &self,
-        segments: Vec<Result<HashMap<Vec<u8>, u64>, String>>,
-    ) -> tantivy::Result<Vec<(Facet, u64)>> {
-        let mut total: HashMap<Vec<u8>, u64> = HashMap::new();
+        segments: Vec<Result<Vec<Counts>, String>>,
+    ) -> tantivy::Result<Vec<Vec<(Facet, u64)>>> {
+        let mut totals: Vec<Counts> = vec![Vec::new(); self.dims.len()];
         for segment in segments {
-            for (facet, n) in segment.map_err(TantivyError::InternalError)? {
-                *total.entry(facet).or_default() += n;
+            let segment = segment.map_err(TantivyError::InternalError)?;
+            for (total, counts) in totals.iter_mut().zip(segment) {
+                *total = merge(std::mem::take(total), counts);
             }
         }
-        let mut out = total
+        totals
             .into_iter()
-            .map(|(bytes, n)| {
-                Facet::from_encoded(bytes)
-                    .map(|f| (f, n))
-                    .map_err(|e| TantivyError::InternalError(e.to_string()))
+            .zip(&self.dims)
+            .map(|(mut total, dim)| {
+                if let Some(limit) = dim.limit {
+                    let by_count = |a: &(Vec<u8>, u64), b: &(Vec<u8>, u64)| {
+                        b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+                    };
+                    if total.len() > limit && limit > 0 {
+                        total.select_nth_unstable_by(limit - 1, by_count);
+                    }
+                    total.truncate(limit);
+                    total.sort_unstable_by(by_count);
+                }
+                total
+                    .into_iter()
+                    .map(|(bytes, n)| {
+                        Facet::from_encoded(bytes)
+                            .map(|f| (f, n))
+                            .map_err(|e| TantivyError::InternalError(e.to_string()))
+                    })
+                    .collect::<tantivy::Result<Vec<_>>>()
             })
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(out)
+            .collect()
     }
 }
 
-impl SegmentCollector for SegmentChildFacetCounts {
-    /// Encoded child facet → count; an error reading the dictionary as text.
-    type Fruit = Result<HashMap<Vec<u8>, u64>, String>;
+impl SegmentCollector for SegmentFacetTally {
+    /// Per dimension, the children's counts; an error reading a
+    /// dictionary.
+    type Fruit = Result<Vec<Counts>, String>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for ord in self.reader.facet_ords(doc) {
-            if let Some(n) = usize::try_from(ord)
-                .ok()
-                .and_then(|i| self.counts.get_mut(i))
-            {
-                *n += 1;
-            }
+        self.batch.push(doc);
+        if self.batch.len() == BATCH {
+            self.flush();
         }
     }
 
-    fn harvest(self) -> Self::Fruit {
-        let ords: Vec<u64> = self
-            .counts
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .map(|(i, _)| i as u64)
-            .collect();
-        let mut out: HashMap<Vec<u8>, u64> = HashMap::new();
-        let mut next = ords.iter();
-        self.reader
-            .facet_dict()
-            .sorted_ords_to_term_cb(&ords, |bytes| {
-                let Some(ord) = next.next() else { return };
-                let n = self.counts.get(*ord as usize).copied().unwrap_or(0);
-                if let Some(child) = child_of(&self.under, bytes) {
-                    *out.entry(child.to_vec()).or_default() += u64::from(n);
-                }
-            })
-            .map_err(|e| e.to_string())?;
+    fn collect_block(&mut self, docs: &[DocId]) {
+        for chunk in docs.chunks(BATCH) {
+            self.flush();
+            self.batch.extend_from_slice(chunk);
+            self.flush();
+        }
+    }
+
+    fn harvest(mut self) -> Self::Fruit {
+        self.flush();
+        let mut out = Vec::with_capacity(self.dims.len());
+        for dim in &self.dims {
+            let ords: Vec<u64> = dim
+                .counts
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(i, _)| i as u64)
+                .collect();
+            // The dictionary is sorted, and so are the children on its
+            // facets' paths (a facet's descendants follow it).
+            let mut children: Counts = Vec::new();
+            let mut next = ords.iter();
+            dim.dictionary
+                .sorted_ords_to_term_cb(&ords, |bytes| {
+                    let Some(ord) = next.next() else { return };
+                    let n = dim.counts.get(*ord as usize).copied().unwrap_or(0);
+                    if let Some(child) = child_of(&dim.under, bytes) {
+                        push_sorted(&mut children, child, u64::from(n));
+                    }
+                })
+                .map_err(|e| e.to_string())?;
+            out.push(children);
+        }
         Ok(out)
     }
 }
@@ -224,10 +343,20 @@ mod tests {
                     .get(under.clone())
                     .map(|(f, n)| (f.clone(), n))
                     .collect();
-                let ours = searcher
-                    .search(query.as_ref(), &ChildFacetCounts::new("f", &under))
-                    .unwrap();
-                assert_eq!(ours, theirs, "below {under}");
+                let tally = |limit| {
+                    FacetTally::new(vec![TallyDim {
+                        field: "f",
+                        under: under.clone(),
+                        limit,
+                    }])
+                };
+                let ours = searcher.search(query.as_ref(), &tally(None)).unwrap();
+                assert_eq!(ours, vec![theirs.clone()], "below {under}");
+                let mut by_count = theirs;
+                by_count.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                by_count.truncate(2);
+                let ours = searcher.search(query.as_ref(), &tally(Some(2))).unwrap();
+                assert_eq!(ours, vec![by_count], "the two most frequent below {under}");
             }
         }
     }

@@ -16,6 +16,7 @@
 //! Each commit stores a caller-given cursor (the store's outbox id) in the
 //! index, so a feeder knows where to resume: [`SearchIndex::cursor`].
 
+mod either;
 mod error;
 mod facets;
 mod highlight;

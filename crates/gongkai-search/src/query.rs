@@ -11,8 +11,9 @@ use tantivy::query::{
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 
+use crate::either::WordsOrSubstring;
 use crate::error::Result;
-use crate::facets::ChildFacetCounts;
+use crate::facets::{FacetTally, TallyDim};
 use crate::highlight;
 use crate::index::Generation;
 use crate::schema::{self, category_facet, date_to_tantivy, one, Fields};
@@ -67,8 +68,10 @@ pub(crate) fn parse(f: &Fields, text: &str) -> Parsed {
             a.push((Occur::Must, Box::new(BooleanQuery::new(per_field))));
         }
         // B: each run of two or more Chinese characters as a phrase of
-        // bigrams (an exact substring), other words as they are.
+        // bigrams (an exact substring), other words as they are; with the
+        // same terms without positions as B's candidates.
         let mut b: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut candidates: Vec<Term> = Vec::new();
         for (cjk, run) in runs(chunk) {
             let s: String = run.iter().map(|(_, c)| *c).collect();
             if cjk {
@@ -84,6 +87,7 @@ pub(crate) fn parse(f: &Fields, text: &str) -> Parsed {
                         Term::from_field_text(f.grams, &g)
                     })
                     .collect();
+                candidates.extend(terms.iter().cloned());
                 let q: Box<dyn Query> = if terms.len() == 1 {
                     Box::new(TermQuery::new(
                         terms[0].clone(),
@@ -94,12 +98,11 @@ pub(crate) fn parse(f: &Fields, text: &str) -> Parsed {
                 };
                 b.push((Occur::Must, q));
             } else {
+                let term = Term::from_field_text(f.grams, &s);
+                candidates.push(term.clone());
                 b.push((
                     Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.grams, &s),
-                        IndexRecordOption::WithFreqs,
-                    )),
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
                 ));
             }
             if run.len() >= 2 || !cjk {
@@ -115,13 +118,22 @@ pub(crate) fn parse(f: &Fields, text: &str) -> Parsed {
             (true, true) => None,
             (false, true) => Some(Box::new(BooleanQuery::new(a))),
             (true, false) => Some(Box::new(BooleanQuery::new(b))),
-            (false, false) => Some(Box::new(BooleanQuery::new(vec![
-                (
-                    Occur::Should,
-                    Box::new(BooleanQuery::new(a)) as Box<dyn Query>,
+            (false, false) => Some(Box::new(WordsOrSubstring {
+                words: Box::new(BooleanQuery::new(a)),
+                substring: all_of(b),
+                candidates: all_of(
+                    unique(candidates)
+                        .into_iter()
+                        .map(|t| {
+                            (
+                                Occur::Must,
+                                Box::new(TermQuery::new(t, IndexRecordOption::Basic))
+                                    as Box<dyn Query>,
+                            )
+                        })
+                        .collect(),
                 ),
-                (Occur::Should, Box::new(BooleanQuery::new(b))),
-            ]))),
+            })),
         };
         if let Some(c) = clause {
             parsed.clauses.push(c);
@@ -131,6 +143,27 @@ pub(crate) fn parse(f: &Fields, text: &str) -> Parsed {
         parsed.needles.push(e.clone());
     }
     parsed
+}
+
+/// The clauses as one query that all must match (a single clause as it is).
+fn all_of(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    if clauses.len() == 1 {
+        if let Some((Occur::Must, q)) = clauses.pop() {
+            return q;
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The terms without repeats, in first-seen order.
+fn unique(terms: Vec<Term>) -> Vec<Term> {
+    let mut out: Vec<Term> = Vec::with_capacity(terms.len());
+    for t in terms {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
 }
 
 impl Parsed {
@@ -233,12 +266,15 @@ fn combine(
     }
 }
 
-/// The facet dimensions, with their field and where their counts start.
-const FACET_DIMS: [(Dim, &str); 4] = [
-    (Dim::Agency, "agency"),
-    (Dim::Category, "category"),
-    (Dim::Year, "year"),
-    (Dim::Validity, "validity"),
+/// A dimension's values (facets one level below its root) and counts.
+type DimCounts = (Dim, Vec<(Facet, u64)>);
+
+/// The facet dimensions, with their field and how many values are shown.
+const FACET_DIMS: [(Dim, &str, Option<usize>); 4] = [
+    (Dim::Agency, "agency", Some(MAX_FACET_VALUES)),
+    (Dim::Category, "category", Some(MAX_FACET_VALUES)),
+    (Dim::Year, "year", None),
+    (Dim::Validity, "validity", Some(MAX_FACET_VALUES)),
 ];
 
 pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
@@ -264,7 +300,6 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
             Facet::root()
         }
     };
-    let facet_collector = |dim: Dim, field: &str| ChildFacetCounts::new(field, &facet_root(dim));
 
     // One pass for the hits, the count and the facets of every dimension
     // that has no filter of its own (their counts are over the same query);
@@ -286,13 +321,52 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
         )
     });
     let filtered: Vec<Dim> = filters.iter().map(|(d, _)| *d).collect();
-    let mut shared_facets = Vec::new();
-    for (dim, field) in FACET_DIMS {
-        if !filtered.contains(&dim) {
-            shared_facets.push((dim, multi.add_collector(facet_collector(dim, field))));
+    let tally_dim = |(dim, field, limit): (Dim, &'static str, Option<usize>)| TallyDim {
+        field,
+        under: facet_root(dim),
+        limit,
+    };
+    let shared_dims: Vec<_> = FACET_DIMS
+        .into_iter()
+        .filter(|(dim, _, _)| !filtered.contains(dim))
+        .collect();
+    let shared_facets = (!shared_dims.is_empty()).then(|| {
+        multi.add_collector(FacetTally::new(
+            shared_dims.iter().copied().map(tally_dim).collect(),
+        ))
+    });
+    // The facets of the filtered dimensions, each counted without its own
+    // filter (so they offer the other values), on a second thread while
+    // this one finds the hits: a search with filters takes about the longer
+    // of the two on an idle machine, not their sum.
+    let filtered_facets = || -> tantivy::Result<Vec<DimCounts>> {
+        let mut counts = Vec::new();
+        for facet_dim in FACET_DIMS {
+            let dim = facet_dim.0;
+            if filtered.contains(&dim) {
+                let query = combine(&text, &filters, Some(dim));
+                let tally = FacetTally::new(vec![tally_dim(facet_dim)]);
+                let mut fruit = searcher.search(&*query, &tally)?;
+                counts.push((dim, fruit.pop().unwrap_or_default()));
+            }
         }
-    }
-    let mut fruits = searcher.search(&*main, &multi)?;
+        Ok(counts)
+    };
+    let any_filtered_facet = FACET_DIMS.iter().any(|(dim, _, _)| filtered.contains(dim));
+    let (fruits, filtered_counts) = std::thread::scope(|scope| {
+        let other = any_filtered_facet.then(|| scope.spawn(filtered_facets));
+        let fruits = searcher.search(&*main, &multi);
+        let counts = match other {
+            Some(handle) => handle.join().unwrap_or_else(|_| {
+                Err(tantivy::TantivyError::InternalError(
+                    "facet counting stopped".to_string(),
+                ))
+            }),
+            None => Ok(Vec::new()),
+        };
+        (fruits, counts)
+    });
+    let mut fruits = fruits?;
     let total = count_handle.extract(&mut fruits);
     let mut addresses: Vec<(f32, DocAddress)> = Vec::new();
     if let Some(h) = by_score {
@@ -305,16 +379,12 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
             .map(|(_, a)| (0.0, a))
             .collect();
     }
-    let mut counts: Vec<(Dim, Vec<(Facet, u64)>)> = Vec::new();
-    for (dim, h) in shared_facets {
-        counts.push((dim, h.extract(&mut fruits)));
+    let mut counts: Vec<DimCounts> = Vec::new();
+    if let Some(h) = shared_facets {
+        let dims = shared_dims.iter().map(|(dim, _, _)| *dim);
+        counts.extend(dims.zip(h.extract(&mut fruits)));
     }
-    for (dim, field) in FACET_DIMS {
-        if filtered.contains(&dim) {
-            let query = combine(&text, &filters, Some(dim));
-            counts.push((dim, searcher.search(&*query, &facet_collector(dim, field))?));
-        }
-    }
+    counts.extend(filtered_counts?);
 
     let needles = highlight::prepare(&parsed.needles);
     let mut hits = Vec::with_capacity(addresses.len());
@@ -388,11 +458,7 @@ fn to_hit(f: &Fields, doc: &TantivyDocument, needles: &[Vec<char>]) -> Hit {
     }
 }
 
-fn facets(
-    g: &Generation,
-    searcher: &Searcher,
-    counts: Vec<(Dim, Vec<(Facet, u64)>)>,
-) -> Result<Facets> {
+fn facets(g: &Generation, searcher: &Searcher, counts: Vec<DimCounts>) -> Result<Facets> {
     let last = |fc: &Facet| {
         fc.to_path()
             .last()

@@ -87,10 +87,15 @@ impl Store {
     /// Every agency as [`Store::agencies`] when there are at most `n`
     /// (`None` on a larger platform: a province's thousands are not listed).
     pub async fn agencies_at_most(&self, n: usize) -> Result<Option<Vec<Agency>>> {
-        let limit = i64::try_from(n).unwrap_or(i64::MAX - 1) + 1;
-        let rows: Vec<AgencyRow> = on_pool!(&self.pool, p => sqlx::query_as(
-            concat!(select_agency!(), " ORDER BY sort_order, id LIMIT $1")).bind(limit).fetch_all(p).await)?;
-        Ok((rows.len() <= n).then(|| rows.into_iter().map(AgencyRow::into_agency).collect()))
+        // Whether there is an (n+1)th agency, by the primary key: without
+        // sorting a province's thousands on every call.
+        let skip = i64::try_from(n).unwrap_or(i64::MAX);
+        let beyond: Option<(i64,)> = on_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT id FROM agencies ORDER BY id LIMIT 1 OFFSET $1").bind(skip).fetch_optional(p).await)?;
+        if beyond.is_some() {
+            return Ok(None);
+        }
+        self.agencies().await.map(Some)
     }
 
     pub async fn agency_by_code(&self, code: &str) -> Result<Option<Agency>> {

@@ -31,6 +31,18 @@ async fn agencies_tree_and_validation() {
         let seeded = seed(s).await;
         let all = s.agencies().await.unwrap();
         assert_eq!(all.len(), 5, "{}", db.label);
+        // Listed in full up to a limit, in the same order; beyond it, not.
+        let listed = |v: Option<Vec<gongkai_store::Agency>>| {
+            v.map(|v| v.into_iter().map(|a| a.id).collect::<Vec<_>>())
+        };
+        let ids: Vec<i64> = all.iter().map(|a| a.id).collect();
+        assert_eq!(
+            listed(s.agencies_at_most(5).await.unwrap()),
+            Some(ids.clone())
+        );
+        assert_eq!(listed(s.agencies_at_most(300).await.unwrap()), Some(ids));
+        assert_eq!(listed(s.agencies_at_most(4).await.unwrap()), None);
+        assert_eq!(listed(s.agencies_at_most(0).await.unwrap()), None);
         let tree = s.agency_tree().await.unwrap();
         assert!(tree.is_within(seeded.gulou.id, seeded.province.id));
         assert_eq!(
