@@ -653,6 +653,74 @@ async fn withdrawn_items_leave_the_portal() {
     }
 }
 
+/// The search page is cached for anonymous readers like the other public
+/// pages: the agency filter's names (read from the store) stay as they were
+/// within the TTL after another node's change, a signed-in reader sees the
+/// change at once, everyone after the TTL; a query with an error is not
+/// kept.
+#[tokio::test]
+async fn search_pages_are_cached_briefly_for_anonymous_readers() {
+    for db in every_backend().await {
+        let ttl = std::time::Duration::from_secs(3);
+        let app = TestApp::with_config(
+            db,
+            gongkai_web::WebConfig {
+                public_cache_ttl: ttl,
+                ..Default::default()
+            },
+        )
+        .await;
+        app.state
+            .enable_search(gongkai_search::SearchIndex::open_in_ram().unwrap())
+            .unwrap();
+        let label = app.db.label;
+        let drafter = app.login_as("gulou", Role::Drafter).await;
+        let page = "/search?q=%E9%80%9A%E7%9F%A5";
+        let first = app.get(page, None).await;
+        assert_eq!(first.status, StatusCode::OK, "{label}");
+        let name = app
+            .store
+            .agency_by_code("gulou")
+            .await
+            .unwrap()
+            .unwrap()
+            .name;
+        assert!(first.body.contains(&name), "{label}");
+        app.db
+            .execute_behind_the_store(
+                "UPDATE agencies SET name = '改名后的街道' WHERE code = 'gulou'",
+            )
+            .await;
+        let cached = app.get(page, None).await;
+        assert!(cached.body.contains(&name), "{label}");
+        assert!(!cached.body.contains("改名后的街道"), "{label}");
+        assert!(
+            app.get(page, Some(&drafter))
+                .await
+                .body
+                .contains("改名后的街道"),
+            "{label}"
+        );
+        tokio::time::sleep(ttl + std::time::Duration::from_millis(100)).await;
+        assert!(
+            app.get(page, None).await.body.contains("改名后的街道"),
+            "{label}"
+        );
+        // A bad date is a 400 with its message, never kept.
+        let bad = "/search?q=x&from=2024-13-45";
+        assert_eq!(
+            app.get(bad, None).await.status,
+            StatusCode::BAD_REQUEST,
+            "{label}"
+        );
+        assert_eq!(
+            app.get(bad, None).await.status,
+            StatusCode::BAD_REQUEST,
+            "{label}"
+        );
+    }
+}
+
 /// Anonymous readers get public pages from a short cache (3 s here, 1 s by
 /// default): a change
 /// this process cannot see (another node's write, made here behind the

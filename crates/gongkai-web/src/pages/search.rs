@@ -5,6 +5,7 @@
 use super::Nav;
 use crate::auth::MaybeSession;
 use crate::error::{render, AppError, PageError};
+use crate::middleware::public_cache::cacheable;
 use crate::search::{item_url, validity_label, SearchParams};
 use crate::AppState;
 use askama::Template;
@@ -300,10 +301,11 @@ pub async fn search_page_get(
         error,
         results,
     };
-    let status = if page.error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, render(&page)?).into_response())
+    if page.error.is_some() {
+        return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
+    }
+    // The same for every anonymous reader of this URL: popular searches are
+    // answered from the public page cache (a write through this node
+    // empties it; the index follows the store within moments).
+    Ok(cacheable(render(&page)?))
 }
