@@ -1,8 +1,9 @@
 //! A short-lived cache of public pages for anonymous readers (microcaching).
 //!
 //! The public list and item pages, the agency's 信息公开 home, the portal
-//! home and the search results are what the public reads most, and they are the same bytes for
-//! every anonymous reader. A page a handler marks [`Cacheable`] is kept for
+//! home and the search results are what the public reads most, and they are
+//! the same bytes for every anonymous reader. A page a handler marks
+//! [`Cacheable`] is kept for
 //! [`crate::WebConfig::public_cache_ttl`] (1 s by default) and served from
 //! memory meanwhile, so a burst of readers costs one render per page per
 //! second instead of one per request.
