@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "year" => q.year = Some(value.parse()?),
             "validity" => q.validity = Some(value.to_string()),
             "category" => q.category = Some(value.to_string()),
-            "runs" => runs = value.parse()?,
+            "runs" => runs = value.parse::<usize>()?.max(1),
             _ => return Err(format!("unknown argument {key}").into()),
         }
     }

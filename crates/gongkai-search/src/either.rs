@@ -10,14 +10,19 @@
 //! candidate the words do not match: candidates come from the bigrams'
 //! document lists alone (no positions), and the phrase checks one document
 //! at a time through `seek_danger`. An item found by its words is scored by
-//! its words; one found only as a substring by the phrase.
+//! its words; one found only as a substring by the phrase. Used for a part
+//! that is one word (so an item with the word has the text, and the
+//! phrase's score would only repeat the word's); a part of several words
+//! keeps the union, where the exact text adds to the score.
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED};
 
 /// Matches `words` or `substring`; `candidates` must match every document
 /// `substring` matches (and be cheap: no positions), so that `substring` is
-/// asked only about candidates.
+/// asked only about candidates. `substring` should be a phrase or a term:
+/// their scorers start at a given document without searching for their
+/// first match (`Weight::scorer_danger`); a boolean query's would search.
 #[derive(Debug)]
 pub(crate) struct WordsOrSubstring {
     pub words: Box<dyn Query>,
@@ -64,8 +69,9 @@ impl Weight for EitherWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let words = self.words.scorer(reader, boost)?;
         let candidates = self.candidates.scorer(reader, 1.0)?;
-        // The substring scorer starts at the first candidate without
-        // scanning for its first match (that scan is what we avoid).
+        // The substring scorer starts at the first candidate (a phrase's or
+        // a term's without scanning for its first match: that scan is what
+        // this query avoids).
         let first = candidates.doc();
         let mut scorer = EitherScorer {
             words,
@@ -249,7 +255,9 @@ impl Scorer for EitherScorer {
 mod tests {
     use std::collections::BTreeSet;
 
-    use tantivy::collector::{Count, DocSetCollector};
+    use std::collections::HashMap;
+
+    use tantivy::collector::{Count, DocSetCollector, TopDocs};
     use tantivy::query::{BooleanQuery, Occur, PhraseQuery, TermQuery};
     use tantivy::schema::{IndexRecordOption, Schema, STRING, TEXT};
     use tantivy::{doc, DocAddress, Index, IndexWriter, Term};
@@ -268,6 +276,7 @@ mod tests {
         let words = sb.add_text_field("words", TEXT);
         let grams = sb.add_text_field("grams", TEXT);
         let tag = sb.add_text_field("tag", STRING);
+        let number = sb.add_text_field("n", STRING);
         let index = Index::create_in_ram(sb.build());
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
         let mut seed = 0x9E37_79B9_7F4A_7C15u64;
@@ -278,6 +287,7 @@ mod tests {
             seed % n
         };
         let letters = ['a', 'b', 'c', 'd'];
+        let mut n = 0;
         for _segment in 0..3 {
             for _ in 0..400 {
                 let len = 2 + next(20) as usize;
@@ -301,14 +311,37 @@ mod tests {
                     .map(|w| w.iter().collect::<String>())
                     .collect();
                 let t = if next(4) == 0 { "x" } else { "y" };
+                n += 1;
                 writer
-                    .add_document(doc!(words => segmented, grams => bigrams.join(" "), tag => t))
+                    .add_document(doc!(
+                        words => segmented,
+                        grams => bigrams.join(" "),
+                        tag => t,
+                        number => n.to_string()
+                    ))
                     .unwrap();
             }
             writer.commit().unwrap();
         }
+        // Deleted documents are in the segments and must not be found.
+        for gone in (1..=n).step_by(7) {
+            writer.delete_term(Term::from_field_text(number, &gone.to_string()));
+        }
+        writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
         assert!(searcher.segment_readers().len() > 1);
+        assert!(searcher
+            .segment_readers()
+            .iter()
+            .all(|r| r.num_deleted_docs() > 0));
+        let scores = |q: &dyn Query| -> HashMap<DocAddress, f32> {
+            searcher
+                .search(q, &TopDocs::with_limit(10_000).order_by_score())
+                .unwrap()
+                .into_iter()
+                .map(|(score, doc)| (doc, score))
+                .collect()
+        };
         let docs = |q: &dyn Query| -> BTreeSet<DocAddress> {
             let found = searcher.search(q, &DocSetCollector).unwrap();
             assert_eq!(searcher.search(q, &Count).unwrap(), found.len());
@@ -357,6 +390,16 @@ mod tests {
                 substring: substring.box_clone(),
                 candidates,
             });
+            // Scored by the words where they match, else by the substring.
+            let by_words = scores(words_q.as_ref());
+            let by_substring = scores(substring.as_ref());
+            for (doc, score) in scores(either.as_ref()) {
+                let expected = by_words
+                    .get(&doc)
+                    .or_else(|| by_substring.get(&doc))
+                    .copied();
+                assert_eq!(Some(score), expected, "score of {doc:?} for {word}");
+            }
             let union =
                 BooleanQuery::new(vec![(Occur::Should, words_q), (Occur::Should, substring)]);
             let expected = docs(&union);

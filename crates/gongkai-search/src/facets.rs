@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, Dictionary};
+use tantivy::columnar::{Cardinality, Column, Dictionary};
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, TantivyError};
 
@@ -26,9 +26,11 @@ const BATCH: usize = 64;
 /// facet counts for the child on its path; one with the facet itself or
 /// outside it does not count).
 ///
-/// Every item has at most one facet per field (the schema's documents are
+/// An item has at most one facet per field (the schema's documents are
 /// built so), so a document's facet is its column's first value: looked up
-/// for a batch of documents at once.
+/// for a batch of documents at once. A segment where some document has
+/// several (a column tantivy stores as multi-valued) is counted document by
+/// document, every value.
 pub(crate) struct FacetTally {
     dims: Vec<TallyDim>,
 }
@@ -111,7 +113,42 @@ struct SegmentDim {
     ords: Column<u64>,
     /// The encoded facet whose children are counted.
     under: Vec<u8>,
+    /// By ordinal; by child when `collapse` is set.
     counts: Vec<u32>,
+    /// For a multi-valued column: each ordinal's child, so that a document
+    /// with two facets below one child counts once for it.
+    collapse: Option<Collapse>,
+}
+
+struct Collapse {
+    /// Ordinal → index in `children` (`NO_CHILD` outside `under`).
+    child_of_ord: Vec<u32>,
+    /// The encoded children, sorted.
+    children: Vec<Vec<u8>>,
+}
+
+const NO_CHILD: u32 = u32::MAX;
+
+impl Collapse {
+    /// Walks the whole dictionary once (the multi-valued case only).
+    fn new(dictionary: &Dictionary, under: &[u8]) -> std::io::Result<Collapse> {
+        let all: Vec<u64> = (0..dictionary.num_terms() as u64).collect();
+        let mut child_of_ord = Vec::with_capacity(all.len());
+        let mut children: Vec<Vec<u8>> = Vec::new();
+        dictionary.sorted_ords_to_term_cb(&all, |bytes| match child_of(under, bytes) {
+            Some(child) => {
+                if children.last().map(Vec::as_slice) != Some(child) {
+                    children.push(child.to_vec());
+                }
+                child_of_ord.push(u32::try_from(children.len() - 1).unwrap_or(NO_CHILD));
+            }
+            None => child_of_ord.push(NO_CHILD),
+        })?;
+        Ok(Collapse {
+            child_of_ord,
+            children,
+        })
+    }
 }
 
 pub(crate) struct SegmentFacetTally {
@@ -127,6 +164,26 @@ impl SegmentFacetTally {
         }
         let found = &mut self.found[..self.batch.len()];
         for dim in &mut self.dims {
+            if let Some(collapse) = &dim.collapse {
+                for doc in &self.batch {
+                    // A document's ordinals are sorted: one child's follow
+                    // each other.
+                    let mut last = NO_CHILD;
+                    for ord in dim.ords.values_for_doc(*doc) {
+                        let child = usize::try_from(ord)
+                            .ok()
+                            .and_then(|i| collapse.child_of_ord.get(i).copied())
+                            .unwrap_or(NO_CHILD);
+                        if child != NO_CHILD && child != last {
+                            if let Some(n) = dim.counts.get_mut(child as usize) {
+                                *n += 1;
+                            }
+                        }
+                        last = child;
+                    }
+                }
+                continue;
+            }
             found.fill(None);
             dim.ords.first_vals(&self.batch, found);
             for ord in found.iter().flatten() {
@@ -144,7 +201,7 @@ impl SegmentFacetTally {
 
 impl Collector for FacetTally {
     /// Per dimension, in the order given: (child facet, count), in facet
-    /// order.
+    /// order, or with a limit in count order (see `merge_fruits`).
     type Fruit = Vec<Vec<(Facet, u64)>>;
     type Child = SegmentFacetTally;
 
@@ -159,12 +216,24 @@ impl Collector for FacetTally {
                 TantivyError::SchemaError(format!("facet field {} has no column", dim.field))
             })?;
             let (dictionary, ords) = column.into_parts();
-            let counts = vec![0u32; dictionary.num_terms()];
+            let under = dim.under.encoded_str().as_bytes().to_vec();
+            let collapse = if ords.get_cardinality() == Cardinality::Multivalued {
+                Some(Collapse::new(&dictionary, &under)?)
+            } else {
+                None
+            };
+            let counts = vec![
+                0u32;
+                collapse
+                    .as_ref()
+                    .map_or(dictionary.num_terms(), |c| c.children.len())
+            ];
             dims.push(SegmentDim {
                 dictionary,
                 ords,
-                under: dim.under.encoded_str().as_bytes().to_vec(),
+                under,
                 counts,
+                collapse,
             });
         }
         Ok(SegmentFacetTally {
@@ -242,6 +311,17 @@ impl SegmentCollector for SegmentFacetTally {
         self.flush();
         let mut out = Vec::with_capacity(self.dims.len());
         for dim in &self.dims {
+            if let Some(collapse) = &dim.collapse {
+                let children = collapse
+                    .children
+                    .iter()
+                    .zip(&dim.counts)
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(child, n)| (child.clone(), u64::from(*n)))
+                    .collect();
+                out.push(children);
+                continue;
+            }
             let ords: Vec<u64> = dim
                 .counts
                 .iter()
@@ -291,8 +371,9 @@ mod tests {
     }
 
     /// The same counts as tantivy's `FacetCollector` on an index of several
-    /// segments with facets of one to three levels, below the root and below
-    /// inner facets, for all documents and for a term's documents.
+    /// segments (full, optional and multi-valued facet columns) with facets
+    /// of one to three levels, below the root and below inner facets, for
+    /// all documents and for a term's documents.
     #[test]
     fn agrees_with_tantivys_facet_collector() {
         use tantivy::collector::FacetCollector;
@@ -312,19 +393,42 @@ mod tests {
             seed ^= seed << 17;
             seed % n
         };
-        for _segment in 0..4 {
+        // Segments 0 and 3: one facet per document (a full column); 1: some
+        // without (optional); 2: some with two (multi-valued).
+        for segment in 0..4 {
             for _ in 0..300 {
-                let depth = 1 + next(3);
-                let path: String = (0..depth).map(|_| format!("/p{}", next(5))).collect();
                 let t = if next(3) == 0 { "x" } else { "y" };
-                writer
-                    .add_document(doc!(facet => Facet::from(path.as_str()), tag => t))
-                    .unwrap();
+                let mut d = doc!(tag => t);
+                let facets = match segment {
+                    1 => usize::from(next(4) != 0),
+                    2 => 1 + usize::from(next(3) == 0),
+                    _ => 1,
+                };
+                for _ in 0..facets {
+                    let depth = 1 + next(3);
+                    let path: String = (0..depth).map(|_| format!("/p{}", next(5))).collect();
+                    d.add_facet(facet, Facet::from(path.as_str()));
+                }
+                writer.add_document(d).unwrap();
             }
             writer.commit().unwrap();
         }
         let searcher = index.reader().unwrap().searcher();
-        assert!(searcher.segment_readers().len() > 1);
+        let kinds: Vec<Cardinality> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| {
+                let column = r.fast_fields().str("f").unwrap().unwrap();
+                column.ords().get_cardinality()
+            })
+            .collect();
+        for kind in [
+            Cardinality::Full,
+            Cardinality::Optional,
+            Cardinality::Multivalued,
+        ] {
+            assert!(kinds.contains(&kind), "{kinds:?}");
+        }
         let queries: Vec<Box<dyn Query>> = vec![
             Box::new(AllQuery),
             Box::new(TermQuery::new(

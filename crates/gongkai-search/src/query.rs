@@ -118,7 +118,10 @@ pub(crate) fn parse(f: &Fields, text: &str) -> Parsed {
             (true, true) => None,
             (false, true) => Some(Box::new(BooleanQuery::new(a))),
             (true, false) => Some(Box::new(BooleanQuery::new(b))),
-            (false, false) => Some(Box::new(WordsOrSubstring {
+            // One word that is the whole part (通知, 安全生产): an item with
+            // the word is found by it and ranked by it, the substring is
+            // asked only about the other candidates.
+            (false, false) if a.len() == 1 && b.len() == 1 => Some(Box::new(WordsOrSubstring {
                 words: Box::new(BooleanQuery::new(a)),
                 substring: all_of(b),
                 candidates: all_of(
@@ -134,6 +137,16 @@ pub(crate) fn parse(f: &Fields, text: &str) -> Parsed {
                         .collect(),
                 ),
             })),
+            // Several words (安全生产管理办法: 安全生产 + 管理办法) or runs: the
+            // union, so that an item with the exact text also scores for it
+            // above one with the words apart.
+            (false, false) => Some(Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Should,
+                    Box::new(BooleanQuery::new(a)) as Box<dyn Query>,
+                ),
+                (Occur::Should, all_of(b)),
+            ]))),
         };
         if let Some(c) = clause {
             parsed.clauses.push(c);
@@ -354,7 +367,15 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
     };
     let any_filtered_facet = FACET_DIMS.iter().any(|(dim, _, _)| filtered.contains(dim));
     let (fruits, filtered_counts) = std::thread::scope(|scope| {
-        let other = any_filtered_facet.then(|| scope.spawn(filtered_facets));
+        // Without a thread (none wanted, or none to be had) the facets are
+        // counted here after the hits.
+        let other = any_filtered_facet
+            .then(|| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, filtered_facets)
+                    .ok()
+            })
+            .flatten();
         let fruits = searcher.search(&*main, &multi);
         let counts = match other {
             Some(handle) => handle.join().unwrap_or_else(|_| {
@@ -362,6 +383,7 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
                     "facet counting stopped".to_string(),
                 ))
             }),
+            None if any_filtered_facet => filtered_facets(),
             None => Ok(Vec::new()),
         };
         (fruits, counts)
