@@ -348,44 +348,44 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
             shared_dims.iter().copied().map(tally_dim).collect(),
         ))
     });
-    // The facets of the filtered dimensions, each counted without its own
-    // filter (so they offer the other values), on a second thread while
-    // this one finds the hits: a search with filters takes about the longer
-    // of the two on an idle machine, not their sum.
-    let filtered_facets = || -> tantivy::Result<Vec<DimCounts>> {
-        let mut counts = Vec::new();
-        for facet_dim in FACET_DIMS {
-            let dim = facet_dim.0;
-            if filtered.contains(&dim) {
-                let query = combine(&text, &filters, Some(dim));
-                let tally = FacetTally::new(vec![tally_dim(facet_dim)]);
-                let mut fruit = searcher.search(&*query, &tally)?;
-                counts.push((dim, fruit.pop().unwrap_or_default()));
-            }
-        }
-        Ok(counts)
+    // The facets of a filtered dimension, counted without its own filter
+    // (so that they offer the other values).
+    let count_dim = |facet_dim: (Dim, &'static str, Option<usize>)| {
+        let query = combine(&text, &filters, Some(facet_dim.0));
+        let tally = FacetTally::new(vec![tally_dim(facet_dim)]);
+        let mut fruit = searcher.search(&*query, &tally)?;
+        tantivy::Result::Ok((facet_dim.0, fruit.pop().unwrap_or_default()))
     };
-    let any_filtered_facet = FACET_DIMS.iter().any(|(dim, _, _)| filtered.contains(dim));
+    let filtered_dims: Vec<_> = FACET_DIMS
+        .into_iter()
+        .filter(|(dim, _, _)| filtered.contains(dim))
+        .collect();
     let (fruits, filtered_counts) = std::thread::scope(|scope| {
-        // Without a thread (none wanted, or none to be had) the facets are
-        // counted here after the hits.
-        let other = any_filtered_facet
-            .then(|| {
-                std::thread::Builder::new()
-                    .spawn_scoped(scope, filtered_facets)
-                    .ok()
+        // Each such pass on a thread of its own while this one finds the
+        // hits: on an idle machine a search with filters takes about its
+        // longest pass, not their sum. Counted here when no thread can be
+        // had.
+        let passes: Vec<_> = filtered_dims
+            .iter()
+            .map(|&facet_dim| {
+                let thread = std::thread::Builder::new()
+                    .spawn_scoped(scope, move || count_dim(facet_dim))
+                    .ok();
+                (facet_dim, thread)
             })
-            .flatten();
+            .collect();
         let fruits = searcher.search(&*main, &multi);
-        let counts = match other {
-            Some(handle) => handle.join().unwrap_or_else(|_| {
-                Err(tantivy::TantivyError::InternalError(
-                    "facet counting stopped".to_string(),
-                ))
-            }),
-            None if any_filtered_facet => filtered_facets(),
-            None => Ok(Vec::new()),
-        };
+        let counts: tantivy::Result<Vec<DimCounts>> = passes
+            .into_iter()
+            .map(|(facet_dim, thread)| match thread {
+                Some(handle) => handle.join().unwrap_or_else(|_| {
+                    Err(tantivy::TantivyError::InternalError(
+                        "facet counting stopped".to_string(),
+                    ))
+                }),
+                None => count_dim(facet_dim),
+            })
+            .collect();
         (fruits, counts)
     });
     let mut fruits = fruits?;
