@@ -653,6 +653,20 @@ async fn withdrawn_items_leave_the_portal() {
     }
 }
 
+/// The public cache's lifetime in the cache tests.
+const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(3);
+
+async fn app_with_public_cache(db: gongkai_testkit::TestDb) -> TestApp {
+    TestApp::with_config(
+        db,
+        gongkai_web::WebConfig {
+            public_cache_ttl: CACHE_TTL,
+            ..Default::default()
+        },
+    )
+    .await
+}
+
 /// The search page is cached for anonymous readers like the other public
 /// pages: the agency filter's names (read from the store) stay as they were
 /// within the TTL after another node's change, a signed-in reader sees the
@@ -661,15 +675,7 @@ async fn withdrawn_items_leave_the_portal() {
 #[tokio::test]
 async fn search_pages_are_cached_briefly_for_anonymous_readers() {
     for db in every_backend().await {
-        let ttl = std::time::Duration::from_secs(3);
-        let app = TestApp::with_config(
-            db,
-            gongkai_web::WebConfig {
-                public_cache_ttl: ttl,
-                ..Default::default()
-            },
-        )
-        .await;
+        let app = app_with_public_cache(db).await;
         app.state
             .enable_search(gongkai_search::SearchIndex::open_in_ram().unwrap())
             .unwrap();
@@ -701,7 +707,7 @@ async fn search_pages_are_cached_briefly_for_anonymous_readers() {
                 .contains("改名后的街道"),
             "{label}"
         );
-        tokio::time::sleep(ttl + std::time::Duration::from_millis(100)).await;
+        tokio::time::sleep(CACHE_TTL + std::time::Duration::from_millis(100)).await;
         assert!(
             app.get(page, None).await.body.contains("改名后的街道"),
             "{label}"
@@ -729,15 +735,7 @@ async fn search_pages_are_cached_briefly_for_anonymous_readers() {
 #[tokio::test]
 async fn public_pages_are_cached_briefly_and_never_stale_after_a_local_write() {
     for db in every_backend().await {
-        let ttl = std::time::Duration::from_secs(3);
-        let app = TestApp::with_config(
-            db,
-            gongkai_web::WebConfig {
-                public_cache_ttl: ttl,
-                ..Default::default()
-            },
-        )
-        .await;
+        let app = app_with_public_cache(db).await;
         let label = app.db.label;
         let drafter = app.login_as("gulou", Role::Drafter).await;
         let id = draft_with_pii(&app, &drafter, "缓存测试").await;
@@ -775,7 +773,7 @@ async fn public_pages_are_cached_briefly_and_never_stale_after_a_local_write() {
                 .contains("缓存已改"),
             "{label}"
         );
-        tokio::time::sleep(ttl + std::time::Duration::from_millis(100)).await;
+        tokio::time::sleep(CACHE_TTL + std::time::Duration::from_millis(100)).await;
         assert!(
             app.get(&item, None).await.body.contains("缓存已改"),
             "{label}"
