@@ -37,6 +37,7 @@
 
 use crate::audit::{append, AuditRecord};
 use crate::stored::{date_text, parse_date, rejected, today};
+use crate::year_inputs::{of_agency, Scope};
 use crate::{on_pool, on_tx, Result, Store, StoreError, Tx};
 use gongkai_calendar::Calendar;
 use gongkai_domain::annual::{
@@ -319,6 +320,7 @@ async fn locked_years(tx: &mut Tx, agency_id: i64) -> Result<Vec<i32>> {
     Ok(years.into_iter().map(|y| y as i32).collect())
 }
 
+/// A case as [`select_case`] reads it; the owning agency last.
 pub(crate) type CaseRow = (
     i64,
     String,
@@ -329,17 +331,18 @@ pub(crate) type CaseRow = (
     Option<String>,
     String,
     Option<String>,
+    i64,
 );
 
 macro_rules! select_case {
     () => {
-        "SELECT c.id, c.kind, c.application_id, c.filed_on, c.result, c.decided_on, c.reanswer_due_on, c.note, a.tracking_code FROM appeal_cases c LEFT JOIN applications a ON a.id = c.application_id"
+        "SELECT c.id, c.kind, c.application_id, c.filed_on, c.result, c.decided_on, c.reanswer_due_on, c.note, a.tracking_code, c.agency_id FROM appeal_cases c LEFT JOIN applications a ON a.id = c.application_id"
     };
 }
 pub(crate) use select_case;
 
 pub(crate) fn case_of_row(row: CaseRow) -> Result<(StoredAppealCase, AppealCase)> {
-    let (id, kind, application_id, filed_on, result, decided_on, reanswer, note, tracking) = row;
+    let (id, kind, application_id, filed_on, result, decided_on, reanswer, note, tracking, _) = row;
     let corrupt = |what: &str| StoreError::Conflict(format!("数据库中的案件{what}无法读取"));
     let kind = AppealKind::from_id(&kind).ok_or_else(|| corrupt("类型"))?;
     let filed = parse_date(&filed_on)?;
@@ -742,12 +745,8 @@ impl Store {
     }
 
     async fn proposals_of(&self, agency_id: i64, year: i32) -> Result<Vec<ProposalCounts>> {
-        let scope = crate::year_inputs::Scope::Agency(agency_id);
-        Ok(self
-            .proposals_in(scope, year)
-            .await?
-            .remove(&agency_id)
-            .unwrap_or_default())
+        let all = self.proposals_in(Scope::Agency(agency_id), year).await?;
+        Ok(of_agency(all, agency_id))
     }
 
     /// Enters the proposals of one kind handled in `year`.
@@ -800,12 +799,8 @@ impl Store {
     }
 
     async fn info_officers_of(&self, agency_id: i64) -> Result<Vec<InfoOfficer>> {
-        let scope = crate::year_inputs::Scope::Agency(agency_id);
-        Ok(self
-            .info_officers_in(scope)
-            .await?
-            .remove(&agency_id)
-            .unwrap_or_default())
+        let all = self.info_officers_in(Scope::Agency(agency_id)).await?;
+        Ok(of_agency(all, agency_id))
     }
 
     /// Adds a 信息员 to the roster.
@@ -996,12 +991,10 @@ impl Store {
     }
 
     async fn regulatory_documents_of(&self, agency_id: i64) -> Result<Vec<RegulatoryDocument>> {
-        let scope = crate::year_inputs::Scope::Agency(agency_id);
-        Ok(self
-            .regulatory_documents_in(scope)
-            .await?
-            .remove(&agency_id)
-            .unwrap_or_default())
+        let all = self
+            .regulatory_documents_in(Scope::Agency(agency_id))
+            .await?;
+        Ok(of_agency(all, agency_id))
     }
 
     // ---- workflow ----

@@ -38,6 +38,11 @@ type StateRow = (i64, String, Option<String>, String, i64, i64, String);
 /// Rows by agency id.
 pub(crate) type ByAgency<T> = HashMap<i64, T>;
 
+/// One agency's part of a loader's answer (empty when it has none).
+pub(crate) fn of_agency<T: Default>(mut by_agency: ByAgency<T>, agency_id: i64) -> T {
+    by_agency.remove(&agency_id).unwrap_or_default()
+}
+
 /// Which agencies a load covers.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Scope {
@@ -231,22 +236,16 @@ impl Store {
     }
 
     async fn appeal_cases_in(&self, scope: Scope) -> Result<ByAgency<Vec<AppealCase>>> {
-        let filter = scope.filter("c.agency_id");
-        let owners_sql = format!("SELECT c.id, c.agency_id FROM appeal_cases c WHERE {filter}");
-        let owners: HashMap<i64, i64> =
-            on_pool!(&self.pool, p => sqlx::query_as(AssertSqlSafe(owners_sql.as_str()))
-            .bind(scope.bind()).fetch_all(p).await)?
-            .into_iter()
-            .collect();
         let sql = format!(
-            "{} WHERE {filter} ORDER BY c.filed_on DESC, c.id DESC",
-            crate::records::select_case!()
+            "{} WHERE {} ORDER BY c.filed_on DESC, c.id DESC",
+            crate::records::select_case!(),
+            scope.filter("c.agency_id")
         );
         let rows: Vec<CaseRow> = on_pool!(&self.pool, p => sqlx::query_as(AssertSqlSafe(sql.as_str()))
             .bind(scope.bind()).fetch_all(p).await)?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            let agency = owners.get(&row.0).copied().unwrap_or_default();
+            let agency = row.9;
             out.push((agency, case_of_row(row)?.1));
         }
         Ok(group(out))
