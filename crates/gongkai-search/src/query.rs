@@ -339,10 +339,9 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
         under: facet_root(dim),
         limit,
     };
-    let shared_dims: Vec<_> = FACET_DIMS
+    let (filtered_dims, shared_dims): (Vec<_>, Vec<_>) = FACET_DIMS
         .into_iter()
-        .filter(|(dim, _, _)| !filtered.contains(dim))
-        .collect();
+        .partition(|(dim, _, _)| filtered.contains(dim));
     let shared_facets = (!shared_dims.is_empty()).then(|| {
         multi.add_collector(FacetTally::new(
             shared_dims.iter().copied().map(tally_dim).collect(),
@@ -356,10 +355,6 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
         let mut fruit = searcher.search(&*query, &tally)?;
         tantivy::Result::Ok((facet_dim.0, fruit.pop().unwrap_or_default()))
     };
-    let filtered_dims: Vec<_> = FACET_DIMS
-        .into_iter()
-        .filter(|(dim, _, _)| filtered.contains(dim))
-        .collect();
     let (fruits, filtered_counts) = std::thread::scope(|scope| {
         // Each such pass on a thread of its own while this one finds the
         // hits: on an idle machine a search with filters takes about its
