@@ -21,6 +21,7 @@ mod error;
 mod facets;
 mod highlight;
 mod index;
+mod parts;
 mod query;
 mod schema;
 pub mod tokenizer;

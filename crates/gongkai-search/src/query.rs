@@ -16,6 +16,7 @@ use crate::error::Result;
 use crate::facets::{FacetTally, TallyDim};
 use crate::highlight;
 use crate::index::Generation;
+use crate::parts::{self, Split};
 use crate::schema::{self, category_facet, date_to_tantivy, one, Fields};
 use crate::tokenizer::{normalize_exact, runs, WordTokenizer};
 use crate::{FacetCount, Facets, Hit, SearchQuery, SearchResults};
@@ -297,6 +298,9 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
     let text = parsed.query(f);
     let filters = filters(f, q);
     let main = combine(&text, &filters, None);
+    // Large passes use every core (an idle machine answers sooner; a busy
+    // one does the same work).
+    let split = Split::for_machine();
 
     let per_page = q.per_page();
     let page = q.page();
@@ -352,7 +356,7 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
     let count_dim = |facet_dim: (Dim, &'static str, Option<usize>)| {
         let query = combine(&text, &filters, Some(facet_dim.0));
         let tally = FacetTally::new(vec![tally_dim(facet_dim)]);
-        let mut fruit = searcher.search(&*query, &tally)?;
+        let mut fruit = parts::search(&searcher, &*query, &tally, split)?;
         tantivy::Result::Ok((facet_dim.0, fruit.pop().unwrap_or_default()))
     };
     let (fruits, filtered_counts) = std::thread::scope(|scope| {
@@ -369,7 +373,7 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
                 (facet_dim, thread)
             })
             .collect();
-        let fruits = searcher.search(&*main, &multi);
+        let fruits = parts::search(&searcher, &*main, &multi, split);
         let counts: tantivy::Result<Vec<DimCounts>> = passes
             .into_iter()
             .map(|(facet_dim, thread)| match thread {
