@@ -8,6 +8,9 @@
 //! or a pass that counts facets over most of a million items is then the
 //! whole of a search's time.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{EnableScoring, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Searcher, SegmentOrdinal, SegmentReader, TantivyError, TERMINATED};
@@ -27,15 +30,50 @@ const MAX_PARTS: usize = 4;
 /// Matches below which a segment is searched on the calling thread.
 const SPLIT_FROM: u32 = 10_000;
 
+/// Searches running now in this process.
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// One running search, counted while it lives.
+pub(crate) struct Running {
+    /// Searches running when this one started, itself included.
+    pub count: usize,
+}
+
+impl Running {
+    pub(crate) fn start() -> Running {
+        Running {
+            count: RUNNING.fetch_add(1, Ordering::Relaxed) + 1,
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The machine's cores (read once: it looks at the process's CPU quota).
+fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 impl Split {
-    /// As many ranges as the machine has cores (at most [`MAX_PARTS`]).
-    pub(crate) fn for_machine() -> Split {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    /// The cores shared among the searches running: an idle machine gives
+    /// a search every core, a busy one gives each search one (cutting then
+    /// would only add the work of starting each range).
+    pub(crate) fn sharing_cores(running: &Running) -> Split {
         Split {
-            parts: cores.clamp(1, MAX_PARTS),
+            parts: parts_for(cores(), running.count),
             from: SPLIT_FROM,
         }
     }
+}
+
+/// Ranges per segment for a search among `running` on `cores`.
+fn parts_for(cores: usize, running: usize) -> usize {
+    (cores / running.max(1)).clamp(1, MAX_PARTS)
 }
 
 /// `searcher.search(query, collector)`, with each large segment's ranges on
@@ -179,6 +217,20 @@ mod tests {
 
     use super::*;
     use crate::facets::{FacetTally, TallyDim};
+
+    #[test]
+    fn idle_cores_are_shared_among_the_running_searches() {
+        assert_eq!(parts_for(2, 1), 2);
+        assert_eq!(parts_for(2, 2), 1);
+        assert_eq!(parts_for(2, 8), 1);
+        assert_eq!(parts_for(8, 2), 4);
+        assert_eq!(parts_for(64, 1), MAX_PARTS);
+        assert_eq!(parts_for(1, 1), 1);
+        assert_eq!(parts_for(0, 0), 1);
+        let first = Running::start();
+        let second = Running::start();
+        assert!(second.count > first.count);
+    }
 
     /// Cut into ranges (every segment, however few its matches), a search
     /// finds the same count, the same hits in the same order with the same

@@ -298,9 +298,9 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
     let text = parsed.query(f);
     let filters = filters(f, q);
     let main = combine(&text, &filters, None);
-    // Large passes use every core (an idle machine answers sooner; a busy
-    // one does the same work).
-    let split = Split::for_machine();
+    // Large passes use the cores no other search is using.
+    let running = parts::Running::start();
+    let split = Split::sharing_cores(&running);
 
     let per_page = q.per_page();
     let page = q.page();
