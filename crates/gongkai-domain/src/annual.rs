@@ -574,7 +574,10 @@ fn category_phrase(name: &str) -> String {
 pub fn draft_narrative(report: &AnnualReport, facts: &NarrativeFacts) -> Narrative {
     let year = report.year.map(|y| y.to_string()).unwrap_or_default();
     let agency = report.agency.clone().unwrap_or_default();
-    let portal_total: u32 = facts.published_by_category.iter().map(|(_, n)| n).sum();
+    let portal_total = facts
+        .published_by_category
+        .iter()
+        .fold(0u32, |t, (_, n)| t.saturating_add(*n));
     let portal = ChannelKind::Portal.label_zh();
     let mut one = String::new();
     // 主动公开
@@ -625,7 +628,11 @@ pub fn draft_narrative(report: &AnnualReport, facts: &NarrativeFacts) -> Narrati
     // 平台建设
     one.push_str("（四）政府信息公开平台建设\n依托政府信息公开专栏及新媒体渠道及时发布信息。\n");
     // 监督保障
-    let attendances: u32 = facts.trainings.iter().map(|(_, n)| n).sum();
+    // Typed by staff: saturate rather than overflow.
+    let attendances = facts
+        .trainings
+        .iter()
+        .fold(0u32, |t, (_, n)| t.saturating_add(*n));
     one.push_str(&format!(
         "（五）监督保障\n本机关配备信息员{}名，全年组织政务公开培训{}次，参训{}人次。\n",
         facts.staff,
@@ -876,6 +883,23 @@ mod tests {
         assert!(check(&computed.report, None)
             .iter()
             .any(|f| f.rule == "TEXT"));
+    }
+
+    /// Counts typed by staff (trainings, portal figures) may be as large as
+    /// the field allows: their totals saturate instead of overflowing.
+    #[test]
+    fn huge_typed_counts_do_not_overflow() {
+        let report = AnnualReport::zeroed(gongkai_report::Format::F2021);
+        let narrative = draft_narrative(
+            &report,
+            &NarrativeFacts {
+                published_by_category: vec![("工作动态".into(), u32::MAX), ("文件".into(), 7)],
+                trainings: vec![("保密审查".into(), u32::MAX), ("公开".into(), u32::MAX)],
+                ..NarrativeFacts::default()
+            },
+        );
+        let text = narrative.sections.join("");
+        assert!(text.contains(&u32::MAX.to_string()), "{text}");
     }
 
     fn day(offset: u32) -> Date {

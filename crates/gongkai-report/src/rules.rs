@@ -19,9 +19,20 @@ fn result_rows(format: Format) -> impl Iterator<Item = usize> {
 fn results_sum(format: Format, apps: &[Option<[i64; 7]>], c: usize) -> Option<i64> {
     let mut s = 0;
     for i in result_rows(format) {
-        s += apps.get(i)?.as_ref()?[c];
+        s = add(s, apps.get(i)?.as_ref()?[c]);
     }
     Some(s)
+}
+
+/// Figures come from any file or form, so sums saturate instead of
+/// overflowing (a figure near `i64::MAX` cannot add up with others anyway,
+/// and its finding still says so).
+fn add(a: i64, b: i64) -> i64 {
+    a.saturating_add(b)
+}
+
+fn total(figures: &[i64]) -> i64 {
+    figures.iter().copied().fold(0, add)
 }
 
 fn row(apps: &[Option<[i64; 7]>], i: usize) -> Option<&[i64; 7]> {
@@ -39,7 +50,7 @@ pub fn satisfied_sums(format: Format, apps: &[Option<[i64; 7]>]) -> i64 {
             row(apps, labels::ROW_TOTAL),
             row(apps, labels::ROW_CARRIED_OUT),
         ) {
-            n += i64::from(a[c] + b[c] == t[c] + o[c]);
+            n += i64::from(add(a[c], b[c]) == add(t[c], o[c]));
         }
         if let (Some(t), Some(s)) = (row(apps, labels::ROW_TOTAL), results_sum(format, apps, c)) {
             n += i64::from(t[c] == s);
@@ -218,7 +229,7 @@ fn r1_to_r4(report: &AnnualReport, out: &mut Vec<Finding>) {
             row(apps, labels::ROW_TOTAL),
             row(apps, labels::ROW_CARRIED_OUT),
         ) {
-            let (l, r) = (a[c] + b[c], t[c] + o[c]);
+            let (l, r) = (add(a[c], b[c]), add(t[c], o[c]));
             if l != r {
                 out.push(Finding::error(
                     "R1",
@@ -245,7 +256,7 @@ fn r1_to_r4(report: &AnnualReport, out: &mut Vec<Finding>) {
     }
     for (i, r) in apps.iter().enumerate() {
         if let Some(r) = r {
-            let s: i64 = r[..6].iter().sum();
+            let s = total(&r[..6]);
             if r[6] != s {
                 out.push(Finding::error(
                     "R3",
@@ -261,7 +272,7 @@ fn r1_to_r4(report: &AnnualReport, out: &mut Vec<Finding>) {
     }
     for (b, blk) in report.appeals.iter().enumerate() {
         if let Some(blk) = blk {
-            let s: i64 = blk[..4].iter().sum();
+            let s = total(&blk[..4]);
             if blk[4] != s {
                 let label = labels::APPEAL_BLOCKS[b].1;
                 out.push(Finding::error(
@@ -306,7 +317,7 @@ fn r6_r7(report: &AnnualReport, prev: &AnnualReport, out: &mut Vec<Finding>) {
                 get(report, "repealed"),
                 get(report, "in_force"),
             ) {
-                let expect = last + issued - repealed;
+                let expect = add(last, issued).saturating_sub(repealed);
                 if expect != now {
                     out.push(Finding::warning(
                         "R7",
@@ -502,7 +513,7 @@ fn percent_check(
     let total = match (total_here, last_count) {
         (Some(t), _) => t,
         (None, Some(t)) => t,
-        (None, None) if listed.len() >= 2 => listed.iter().sum(),
+        (None, None) if listed.len() >= 2 => total(&listed),
         _ => return,
     };
     if total <= 0 || part > total {
@@ -521,7 +532,7 @@ fn percent_check(
 }
 
 fn sum_cols(r: &[i64; 7]) -> i64 {
-    r[..6].iter().sum()
+    total(&r[..6])
 }
 
 fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
@@ -561,7 +572,7 @@ fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
                 _ => false,
             };
             if in_group && labels::row_in_format(f, i) {
-                s += sum_cols(row(apps, i)?);
+                s = add(s, sum_cols(row(apps, i)?));
             }
         }
         Some(s)
@@ -611,9 +622,9 @@ fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
                 .collect();
         if !named.is_empty() && !has("申请人") {
             if named.iter().all(|(_, v)| v.is_some()) {
-                let total: i64 = named.iter().filter_map(|(_, v)| *v).sum();
+                let sum = named.iter().filter_map(|(_, v)| *v).fold(0, add);
                 let names: Vec<&str> = named.iter().map(|(w, _)| *w).collect();
-                stated = Some((names.join("及"), total));
+                stated = Some((names.join("及"), sum));
             }
         } else if has("其他处理") {
             let v = if f == Format::F2019 {
@@ -632,7 +643,7 @@ fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
         {
             if let Some(v) = row(apps, labels::ROW_NEW).map(|r| r[6].max(sum_cols(r))) {
                 let alt = row(apps, labels::ROW_NEW).map(sum_cols).unwrap_or(v);
-                let with_carried = row(apps, labels::ROW_CARRIED_IN).map(|c| alt + sum_cols(c));
+                let with_carried = row(apps, labels::ROW_CARRIED_IN).map(|c| add(alt, sum_cols(c)));
                 if n != v && n != alt && Some(n) != with_carried {
                     stated = Some(("收到申请".to_string(), alt));
                 }
@@ -643,7 +654,7 @@ fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
             }
         } else if has("行政复议") && !has("诉讼") {
             if let Some(b) = report.appeals[0] {
-                stated = Some(("行政复议".to_string(), b[..4].iter().sum()));
+                stated = Some(("行政复议".to_string(), total(&b[..4])));
             }
         }
         if let Some((what, table)) = stated {
@@ -753,6 +764,36 @@ mod tests {
         r.appeals[0] = Some([1, 0, 0, 0, 0]);
         let rules: Vec<String> = check(&r, None).into_iter().map(|f| f.rule).collect();
         assert!(rules.contains(&"R4".to_string()));
+    }
+
+    /// Regression (found by fuzzing report_text): figures near `i64::MAX`,
+    /// in the tables or in the text, are reported, not added into an
+    /// overflow.
+    #[test]
+    fn huge_figures_do_not_overflow() {
+        let big = i64::MAX - 1;
+        let mut r = AnnualReport::zeroed(Format::F2021);
+        for row in r.applications.iter_mut() {
+            *row = Some([big; 7]);
+        }
+        for block in r.appeals.iter_mut() {
+            *block = Some([big; 5]);
+        }
+        r.narrative.sections[0] = format!(
+            "本年度收到申请{big}件，予以公开及部分公开{big}件，其他处理{big}件，\
+             行政复议{big}件，结转下年度继续办理{big}件。\
+             发布政策解读{big}条，占比40%；工作动态{big}条，占比60%。"
+        );
+        let previous = r.clone();
+        let rules: Vec<String> = check(&r, Some(&previous))
+            .into_iter()
+            .map(|f| f.rule)
+            .collect();
+        for rule in ["R2", "R3", "R4", "TEXT"] {
+            assert!(rules.iter().any(|r| r == rule), "{rule}: {rules:?}");
+        }
+        let listed = format!("发布政策解读{big}条，占比40%；工作动态{big}条，占比60%。");
+        assert!(!text_findings(&listed).is_empty());
     }
 
     fn text_findings(section_one: &str) -> Vec<Finding> {

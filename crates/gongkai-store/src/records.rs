@@ -1522,8 +1522,13 @@ pub(crate) fn narrative_facts(
             .collect(),
         proposals: (!proposals.is_empty()).then(|| {
             (
-                proposals.iter().map(|p| p.received).sum(),
-                proposals.iter().map(|p| p.results_published).sum(),
+                // Counts typed by staff: saturate rather than overflow.
+                proposals
+                    .iter()
+                    .fold(0u32, |n, p| n.saturating_add(p.received)),
+                proposals
+                    .iter()
+                    .fold(0u32, |n, p| n.saturating_add(p.results_published)),
             )
         }),
         processing_fees_yuan: i64::try_from(fees_yuan).unwrap_or(i64::MAX),
