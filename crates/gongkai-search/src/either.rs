@@ -279,13 +279,7 @@ mod tests {
         let number = sb.add_text_field("n", STRING);
         let index = Index::create_in_ram(sb.build());
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = crate::test_random::below(0x9E37_79B9_7F4A_7C15u64);
         let letters = ['a', 'b', 'c', 'd'];
         let mut n = 0;
         for _segment in 0..3 {

@@ -386,13 +386,7 @@ mod tests {
         let tag = sb.add_text_field("tag", STRING);
         let index = Index::create_in_ram(sb.build());
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = crate::test_random::below(0x2545_F491_4F6C_DD1Du64);
         // Segments 0 and 3: one facet per document (a full column); 1: some
         // without (optional); 2: some with two (multi-valued).
         for segment in 0..4 {

@@ -24,6 +24,8 @@ mod index;
 mod parts;
 mod query;
 mod schema;
+#[cfg(test)]
+mod test_random;
 pub mod tokenizer;
 mod writer;
 

@@ -245,13 +245,7 @@ mod tests {
         let rank = sb.add_u64_field("rank", FAST);
         let index = Index::create_in_ram(sb.build());
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000).unwrap();
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = crate::test_random::below(0x2545_F491_4F6C_DD1Du64);
         let vocabulary = ["通知", "安全", "生产", "公开", "年度", "报告"];
         let mut n = 0u64;
         for segment_docs in [7_000, 1_500] {
