@@ -27,6 +27,7 @@ mod schema;
 #[cfg(test)]
 mod test_random;
 pub mod tokenizer;
+mod top;
 mod writer;
 
 pub use error::SearchError;

@@ -60,9 +60,11 @@ fn cores() -> usize {
 }
 
 impl Split {
-    /// The cores shared among the searches running: an idle machine gives
-    /// a search every core, a busy one gives each search one (cutting then
-    /// would only add the work of starting each range).
+    /// The cores shared among the searches running: on an idle machine a
+    /// search's large passes are cut into as many ranges as there are
+    /// cores; on a busy one they are not cut (that would only add the work
+    /// of starting each range). A search's passes also run side by side,
+    /// so an idle machine may have more threads than cores for a moment.
     pub(crate) fn sharing_cores(running: &Running) -> Split {
         Split {
             parts: parts_for(cores(), running.count),
@@ -78,13 +80,16 @@ fn parts_for(cores: usize, running: usize) -> usize {
 
 /// `searcher.search(query, collector)`, with each large segment's ranges on
 /// threads of their own. The fruit is the same (the ranges are disjoint,
-/// and merging is what the collector does for segments anyway).
+/// and merging is what the collector does for segments anyway), provided
+/// the collector's merge does not depend on the number of fruits (for the
+/// hits: [`crate::top::TopHits`], not tantivy's `TopDocs`).
 pub(crate) fn search<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
     collector: &C,
     split: Split,
 ) -> tantivy::Result<C::Fruit> {
+    collector.check_schema(searcher.schema())?;
     let with_scores = collector.requires_scoring();
     let scoring = if with_scores {
         EnableScoring::enabled_from_searcher(searcher)
@@ -212,11 +217,14 @@ impl<C: Collector> Range<'_, C> {
 mod tests {
     use tantivy::collector::{Count, MultiCollector, TopDocs};
     use tantivy::query::{BooleanQuery, Occur, TermQuery};
-    use tantivy::schema::{Facet, FacetOptions, IndexRecordOption, Schema, FAST, STRING, TEXT};
-    use tantivy::{doc, DocAddress, Index, IndexWriter, Order, Term};
+    use tantivy::schema::{
+        DateOptions, Facet, FacetOptions, IndexRecordOption, Schema, STRING, TEXT,
+    };
+    use tantivy::{doc, DateTime, DocAddress, Index, IndexWriter, Order, Term};
 
     use super::*;
     use crate::facets::{FacetTally, TallyDim};
+    use crate::top::{HitOrder, TopHits};
 
     #[test]
     fn idle_cores_are_shared_among_the_running_searches() {
@@ -229,36 +237,38 @@ mod tests {
         assert_eq!(parts_for(0, 0), 1);
         let first = Running::start();
         let second = Running::start();
-        assert!(second.count > first.count);
+        assert!(first.count >= 1 && second.count >= 2);
     }
 
-    /// Cut into ranges (every segment, however few its matches), a search
-    /// finds the same count, the same hits in the same order with the same
-    /// scores, and the same facet counts as tantivy's own, with deleted
-    /// documents and several segments.
-    #[test]
-    fn same_fruit_as_one_pass() {
+    /// An index of `segments` segments (sizes) with a text of few distinct
+    /// values (many equal scores), a day of few distinct values (many equal
+    /// dates), a facet, and every seventh document deleted.
+    fn index_of(segments: &[u64]) -> (Index, tantivy::schema::Field) {
         let mut sb = Schema::builder();
         let text = sb.add_text_field("text", TEXT);
         let id = sb.add_text_field("id", STRING);
         let place = sb.add_facet_field("place", FacetOptions::default());
-        let rank = sb.add_u64_field("rank", FAST);
+        let day = sb.add_date_field("day", DateOptions::default().set_fast());
         let index = Index::create_in_ram(sb.build());
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000).unwrap();
         let mut next = crate::test_random::below(0x2545_F491_4F6C_DD1Du64);
-        let vocabulary = ["通知", "安全", "生产", "公开", "年度", "报告"];
+        let texts = [
+            "通知",
+            "通知 公告",
+            "通知 通知 年度",
+            "安全 生产 通知",
+            "公开 年度 报告",
+        ];
         let mut n = 0u64;
-        for segment_docs in [7_000, 1_500] {
-            for _ in 0..segment_docs {
-                let words: Vec<&str> = (0..1 + next(8))
-                    .map(|_| vocabulary[next(vocabulary.len() as u64) as usize])
-                    .collect();
+        for &size in segments {
+            for _ in 0..size {
+                let seconds = 1_700_000_000 + 86_400 * next(12) as i64;
                 writer
                     .add_document(doc!(
-                        text => words.join(" "),
+                        text => texts[next(texts.len() as u64) as usize],
                         id => n.to_string(),
                         place => Facet::from_path(["p", &next(40).to_string()]),
-                        rank => next(1_000),
+                        day => DateTime::from_timestamp_secs(seconds),
                     ))
                     .unwrap();
                 n += 1;
@@ -269,24 +279,102 @@ mod tests {
             writer.delete_term(Term::from_field_text(id, &gone.to_string()));
         }
         writer.commit().unwrap();
+        (index, text)
+    }
+
+    fn word(text: tantivy::schema::Field, w: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(text, w),
+            IndexRecordOption::WithFreqs,
+        ))
+    }
+
+    /// One segment, uncut, is exact with tantivy's `TopDocs` (one fruit):
+    /// `TopHits` gives the same pages there, and the same pages again
+    /// when cut into two to four ranges, with many documents of equal rank
+    /// at every page's edge.
+    #[test]
+    fn pages_of_hits_do_not_depend_on_the_cut() {
+        let (index, text) = index_of(&[6_000]);
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 1);
+        let query = word(text, "通知");
+        for offset in [0, 7, 30, 95] {
+            let tantivy_by_score = searcher
+                .search(
+                    &query,
+                    &TopDocs::with_limit(20).and_offset(offset).order_by_score(),
+                )
+                .unwrap();
+            let tantivy_by_day: Vec<(Option<DateTime>, DocAddress)> = searcher
+                .search(
+                    &query,
+                    &TopDocs::with_limit(20)
+                        .and_offset(offset)
+                        .order_by_fast_field::<DateTime>("day", Order::Desc),
+                )
+                .unwrap();
+            let by_score = TopHits {
+                order: HitOrder::Score,
+                limit: 20,
+                offset,
+            };
+            let by_day = TopHits {
+                order: HitOrder::NewestFirst("day"),
+                limit: 20,
+                offset,
+            };
+            let addresses = |hits: Vec<(f64, DocAddress)>| -> Vec<DocAddress> {
+                hits.into_iter().map(|(_, a)| a).collect()
+            };
+            let uncut = searcher.search(&query, &by_score).unwrap();
+            assert_eq!(uncut.len(), 20);
+            assert_eq!(
+                uncut
+                    .iter()
+                    .map(|(k, a)| (*k as f32, *a))
+                    .collect::<Vec<_>>(),
+                tantivy_by_score
+            );
+            let uncut_by_day = searcher.search(&query, &by_day).unwrap();
+            assert_eq!(
+                addresses(uncut_by_day.clone()),
+                tantivy_by_day.iter().map(|(_, a)| *a).collect::<Vec<_>>()
+            );
+            for parts in [2, 3, 4] {
+                let split = Split { parts, from: 0 };
+                assert_eq!(
+                    search(&searcher, &query, &by_score, split).unwrap(),
+                    uncut,
+                    "score, {parts} parts, offset {offset}"
+                );
+                assert_eq!(
+                    search(&searcher, &query, &by_day, split).unwrap(),
+                    uncut_by_day,
+                    "day, {parts} parts, offset {offset}"
+                );
+            }
+        }
+    }
+
+    /// Cut into ranges (every segment, however few its matches), a search
+    /// finds the same count, the same hits in the same order with the same
+    /// keys, and the same facet counts as tantivy's own pass, with deleted
+    /// documents and several segments.
+    #[test]
+    fn same_fruit_as_one_pass() {
+        let (index, text) = index_of(&[7_000, 1_500]);
         let searcher = index.reader().unwrap().searcher();
         assert_eq!(searcher.segment_readers().len(), 2);
-
-        let word = |w: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(text, w),
-                IndexRecordOption::WithFreqs,
-            ))
-        };
         let queries: Vec<Box<dyn Query>> = vec![
-            word("通知"),
+            word(text, "通知"),
             Box::new(BooleanQuery::new(vec![
-                (Occur::Must, word("安全")),
-                (Occur::Must, word("生产")),
+                (Occur::Must, word(text, "安全")),
+                (Occur::Must, word(text, "生产")),
             ])),
             Box::new(BooleanQuery::new(vec![
-                (Occur::Should, word("年度")),
-                (Occur::Should, word("报告")),
+                (Occur::Should, word(text, "年度")),
+                (Occur::Should, word(text, "报告")),
             ])),
         ];
         for parts in [2, 3, 4] {
@@ -295,23 +383,25 @@ mod tests {
                 let run = |cut: bool| {
                     let mut multi = MultiCollector::new();
                     let count = multi.add_collector(Count);
-                    let by_score =
-                        multi.add_collector(TopDocs::with_limit(15).and_offset(7).order_by_score());
-                    let by_rank = multi.add_collector(
-                        TopDocs::with_limit(15)
-                            .and_offset(3)
-                            .order_by_fast_field::<u64>("rank", Order::Desc),
-                    );
+                    let by_score = multi.add_collector(TopHits {
+                        order: HitOrder::Score,
+                        limit: 15,
+                        offset: 7,
+                    });
+                    let by_day = multi.add_collector(TopHits {
+                        order: HitOrder::NewestFirst("day"),
+                        limit: 15,
+                        offset: 3,
+                    });
                     let mut fruit = if cut {
                         search(&searcher, query.as_ref(), &multi, split).unwrap()
                     } else {
                         searcher.search(query.as_ref(), &multi).unwrap()
                     };
-                    let scored: Vec<(f32, DocAddress)> = by_score.extract(&mut fruit);
                     (
                         count.extract(&mut fruit),
-                        scored,
-                        by_rank.extract(&mut fruit),
+                        by_score.extract(&mut fruit),
+                        by_day.extract(&mut fruit),
                     )
                 };
                 let cut = run(true);

@@ -9,7 +9,7 @@ use tantivy::query::{
     TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
-use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::either::WordsOrSubstring;
 use crate::error::Result;
@@ -19,6 +19,7 @@ use crate::index::Generation;
 use crate::parts::{self, Split};
 use crate::schema::{self, category_facet, date_to_tantivy, one, Fields};
 use crate::tokenizer::{normalize_exact, runs, WordTokenizer};
+use crate::top::{HitOrder, TopHits};
 use crate::{FacetCount, Facets, Hit, SearchQuery, SearchResults};
 
 /// At most this many whitespace-separated parts of a query are used.
@@ -298,7 +299,7 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
     let text = parsed.query(f);
     let filters = filters(f, q);
     let main = combine(&text, &filters, None);
-    // Large passes use the cores no other search is using.
+    // Large passes are cut across the cores when no other search runs.
     let running = parts::Running::start();
     let split = Split::sharing_cores(&running);
 
@@ -324,18 +325,18 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
     let mut multi = MultiCollector::new();
     let count_handle = multi.add_collector(Count);
     let by_score = (offset <= MAX_OFFSET && text.is_some()).then(|| {
-        multi.add_collector(
-            TopDocs::with_limit(per_page)
-                .and_offset(offset)
-                .order_by_score(),
-        )
+        multi.add_collector(TopHits {
+            order: HitOrder::Score,
+            limit: per_page,
+            offset,
+        })
     });
     let by_date = (offset <= MAX_OFFSET && text.is_none()).then(|| {
-        multi.add_collector(
-            TopDocs::with_limit(per_page)
-                .and_offset(offset)
-                .order_by_fast_field::<DateTime>("published_on", Order::Desc),
-        )
+        multi.add_collector(TopHits {
+            order: HitOrder::NewestFirst("published_on"),
+            limit: per_page,
+            offset,
+        })
     });
     let filtered: Vec<Dim> = filters.iter().map(|(d, _)| *d).collect();
     let tally_dim = |(dim, field, limit): (Dim, &'static str, Option<usize>)| TallyDim {
@@ -391,7 +392,12 @@ pub(crate) fn search(g: &Generation, q: &SearchQuery) -> Result<SearchResults> {
     let total = count_handle.extract(&mut fruits);
     let mut addresses: Vec<(f32, DocAddress)> = Vec::new();
     if let Some(h) = by_score {
-        addresses = h.extract(&mut fruits);
+        // Scores are f32, exact in the key.
+        addresses = h
+            .extract(&mut fruits)
+            .into_iter()
+            .map(|(score, a)| (score as f32, a))
+            .collect();
     }
     if let Some(h) = by_date {
         addresses = h
