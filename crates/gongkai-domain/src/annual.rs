@@ -551,11 +551,12 @@ pub fn published_counts(items: &[PublishedItem<'_>], year: i32) -> (NamedCounts,
 }
 
 /// A percentage with at most one decimal: `40`, `48.9`.
-fn percent(part: u32, total: u32) -> String {
+fn percent(part: u32, total: u64) -> String {
     if total == 0 {
         return "0".to_string();
     }
-    let text = format!("{:.1}", f64::from(part) * 100.0 / f64::from(total));
+    // Exact enough: totals are far below 2^53.
+    let text = format!("{:.1}", f64::from(part) * 100.0 / total as f64);
     text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
 }
 
@@ -577,7 +578,8 @@ pub fn draft_narrative(report: &AnnualReport, facts: &NarrativeFacts) -> Narrati
     let portal_total = facts
         .published_by_category
         .iter()
-        .fold(0u32, |t, (_, n)| t.saturating_add(*n));
+        .map(|(_, n)| u64::from(*n))
+        .sum::<u64>();
     let portal = ChannelKind::Portal.label_zh();
     let mut one = String::new();
     // 主动公开
@@ -628,11 +630,12 @@ pub fn draft_narrative(report: &AnnualReport, facts: &NarrativeFacts) -> Narrati
     // 平台建设
     one.push_str("（四）政府信息公开平台建设\n依托政府信息公开专栏及新媒体渠道及时发布信息。\n");
     // 监督保障
-    // Typed by staff: saturate rather than overflow.
+    // Typed by staff, each up to u32::MAX: added in 64 bits.
     let attendances = facts
         .trainings
         .iter()
-        .fold(0u32, |t, (_, n)| t.saturating_add(*n));
+        .map(|(_, n)| u64::from(*n))
+        .sum::<u64>();
     one.push_str(&format!(
         "（五）监督保障\n本机关配备信息员{}名，全年组织政务公开培训{}次，参训{}人次。\n",
         facts.staff,
@@ -885,8 +888,8 @@ mod tests {
             .any(|f| f.rule == "TEXT"));
     }
 
-    /// Counts typed by staff (trainings, portal figures) may be as large as
-    /// the field allows: their totals saturate instead of overflowing.
+    /// Counts may be as large as their type allows (trainings' attendances
+    /// are typed by staff): their totals are exact, not overflowed.
     #[test]
     fn huge_typed_counts_do_not_overflow() {
         let report = AnnualReport::zeroed(gongkai_report::Format::F2021);
@@ -899,7 +902,15 @@ mod tests {
             },
         );
         let text = narrative.sections.join("");
-        assert!(text.contains(&u32::MAX.to_string()), "{text}");
+        let portal_total = u64::from(u32::MAX) + 7;
+        assert!(
+            text.contains(&format!("主动公开政府信息{portal_total}条")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&(2 * u64::from(u32::MAX)).to_string()),
+            "{text}"
+        );
     }
 
     fn day(offset: u32) -> Date {

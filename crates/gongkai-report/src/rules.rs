@@ -16,23 +16,25 @@ fn result_rows(format: Format) -> impl Iterator<Item = usize> {
 }
 
 /// Sum of the result rows （一）–（六） in column `c`, if all are present.
-fn results_sum(format: Format, apps: &[Option<[i64; 7]>], c: usize) -> Option<i64> {
+fn results_sum(format: Format, apps: &[Option<[i64; 7]>], c: usize) -> Option<Sum> {
     let mut s = 0;
     for i in result_rows(format) {
-        s = add(s, apps.get(i)?.as_ref()?[c]);
+        s += wide(apps.get(i)?.as_ref()?[c]);
     }
     Some(s)
 }
 
-/// Figures come from any file or form, so sums saturate instead of
-/// overflowing (a figure near `i64::MAX` cannot add up with others anyway,
-/// and its finding still says so).
-fn add(a: i64, b: i64) -> i64 {
-    a.saturating_add(b)
+/// Figures come from any file or form, up to `i64::MAX` each: they are
+/// added and compared in 128 bits, where no sum of them overflows (nor
+/// saturates into a false equality).
+type Sum = i128;
+
+fn wide(figure: i64) -> Sum {
+    Sum::from(figure)
 }
 
-fn total(figures: &[i64]) -> i64 {
-    figures.iter().copied().fold(0, add)
+fn total(figures: &[i64]) -> Sum {
+    figures.iter().copied().map(wide).sum()
 }
 
 fn row(apps: &[Option<[i64; 7]>], i: usize) -> Option<&[i64; 7]> {
@@ -50,10 +52,10 @@ pub fn satisfied_sums(format: Format, apps: &[Option<[i64; 7]>]) -> i64 {
             row(apps, labels::ROW_TOTAL),
             row(apps, labels::ROW_CARRIED_OUT),
         ) {
-            n += i64::from(add(a[c], b[c]) == add(t[c], o[c]));
+            n += i64::from(wide(a[c]) + wide(b[c]) == wide(t[c]) + wide(o[c]));
         }
         if let (Some(t), Some(s)) = (row(apps, labels::ROW_TOTAL), results_sum(format, apps, c)) {
-            n += i64::from(t[c] == s);
+            n += i64::from(wide(t[c]) == s);
         }
     }
     n
@@ -229,7 +231,7 @@ fn r1_to_r4(report: &AnnualReport, out: &mut Vec<Finding>) {
             row(apps, labels::ROW_TOTAL),
             row(apps, labels::ROW_CARRIED_OUT),
         ) {
-            let (l, r) = (add(a[c], b[c]), add(t[c], o[c]));
+            let (l, r) = (wide(a[c]) + wide(b[c]), wide(t[c]) + wide(o[c]));
             if l != r {
                 out.push(Finding::error(
                     "R1",
@@ -241,7 +243,7 @@ fn r1_to_r4(report: &AnnualReport, out: &mut Vec<Finding>) {
     }
     for c in 0..7 {
         if let (Some(t), Some(s)) = (row(apps, labels::ROW_TOTAL), results_sum(f, apps, c)) {
-            if t[c] != s {
+            if wide(t[c]) != s {
                 out.push(Finding::error(
                     "R2",
                     format!("{T3}/（七）总计/{}", col(c)),
@@ -257,7 +259,7 @@ fn r1_to_r4(report: &AnnualReport, out: &mut Vec<Finding>) {
     for (i, r) in apps.iter().enumerate() {
         if let Some(r) = r {
             let s = total(&r[..6]);
-            if r[6] != s {
+            if wide(r[6]) != s {
                 out.push(Finding::error(
                     "R3",
                     format!("{T3}/{}/总计", labels::row_location(f, i)),
@@ -273,7 +275,7 @@ fn r1_to_r4(report: &AnnualReport, out: &mut Vec<Finding>) {
     for (b, blk) in report.appeals.iter().enumerate() {
         if let Some(blk) = blk {
             let s = total(&blk[..4]);
-            if blk[4] != s {
+            if wide(blk[4]) != s {
                 let label = labels::APPEAL_BLOCKS[b].1;
                 out.push(Finding::error(
                     "R4",
@@ -317,8 +319,8 @@ fn r6_r7(report: &AnnualReport, prev: &AnnualReport, out: &mut Vec<Finding>) {
                 get(report, "repealed"),
                 get(report, "in_force"),
             ) {
-                let expect = add(last, issued).saturating_sub(repealed);
-                if expect != now {
+                let expect = wide(last) + wide(issued) - wide(repealed);
+                if expect != wide(now) {
                     out.push(Finding::warning(
                         "R7",
                         format!("{}/第二十条第（一）项/{label}/现行有效件数", labels::TABLE_PROACTIVE),
@@ -511,12 +513,12 @@ fn percent_check(
         .filter_map(|j| nums.get(j).and_then(|n| n.2.parse::<i64>().ok()))
         .collect();
     let total = match (total_here, last_count) {
-        (Some(t), _) => t,
-        (None, Some(t)) => t,
+        (Some(t), _) => wide(t),
+        (None, Some(t)) => wide(t),
         (None, None) if listed.len() >= 2 => total(&listed),
         _ => return,
     };
-    if total <= 0 || part > total {
+    if total <= 0 || wide(part) > total {
         return;
     }
     let actual = part as f64 / total as f64 * 100.0;
@@ -531,7 +533,7 @@ fn percent_check(
     }
 }
 
-fn sum_cols(r: &[i64; 7]) -> i64 {
+fn sum_cols(r: &[i64; 7]) -> Sum {
     total(&r[..6])
 }
 
@@ -564,7 +566,7 @@ fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
         }
     }
     let apps = &report.applications;
-    let group_sum = |g: usize| -> Option<i64> {
+    let group_sum = |g: usize| -> Option<Sum> {
         let mut s = 0;
         for (i, spec) in labels::APPLICATION_ROWS.iter().enumerate() {
             let in_group = match spec.place {
@@ -572,7 +574,7 @@ fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
                 _ => false,
             };
             if in_group && labels::row_in_format(f, i) {
-                s = add(s, sum_cols(row(apps, i)?));
+                s += sum_cols(row(apps, i)?);
             }
         }
         Some(s)
@@ -603,7 +605,7 @@ fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
             last_count = Some(n);
         }
         // Which table figure does the clause state?
-        let mut stated: Option<(String, i64)> = None;
+        let mut stated: Option<(String, Sum)> = None;
         let has = |w: &str| has_masked(clause, mask, w);
         // The figures of the categories the clause names (summed only for
         // those: most clauses name none).
@@ -614,7 +616,7 @@ fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
             "无法提供" => group_sum(1),
             _ => group_sum(2),
         };
-        let named: Vec<(&str, Option<i64>)> =
+        let named: Vec<(&str, Option<Sum>)> =
             ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理"]
                 .into_iter()
                 .filter(|w| has(w))
@@ -622,7 +624,7 @@ fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
                 .collect();
         if !named.is_empty() && !has("申请人") {
             if named.iter().all(|(_, v)| v.is_some()) {
-                let sum = named.iter().filter_map(|(_, v)| *v).fold(0, add);
+                let sum: Sum = named.iter().filter_map(|(_, v)| *v).sum();
                 let names: Vec<&str> = named.iter().map(|(w, _)| *w).collect();
                 stated = Some((names.join("及"), sum));
             }
@@ -641,9 +643,10 @@ fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
             && !has("诉讼")
             && !has("结转")
         {
-            if let Some(v) = row(apps, labels::ROW_NEW).map(|r| r[6].max(sum_cols(r))) {
+            if let Some(v) = row(apps, labels::ROW_NEW).map(|r| wide(r[6]).max(sum_cols(r))) {
                 let alt = row(apps, labels::ROW_NEW).map(sum_cols).unwrap_or(v);
-                let with_carried = row(apps, labels::ROW_CARRIED_IN).map(|c| add(alt, sum_cols(c)));
+                let with_carried = row(apps, labels::ROW_CARRIED_IN).map(|c| alt + sum_cols(c));
+                let n = wide(n);
                 if n != v && n != alt && Some(n) != with_carried {
                     stated = Some(("收到申请".to_string(), alt));
                 }
@@ -658,7 +661,7 @@ fn text_checks(report: &AnnualReport, out: &mut Vec<Finding>) {
             }
         }
         if let Some((what, table)) = stated {
-            if table != n {
+            if table != wide(n) {
                 out.push(Finding::warning(
                     "TEXT",
                     "一、总体情况",
@@ -771,7 +774,7 @@ mod tests {
     /// overflow.
     #[test]
     fn huge_figures_do_not_overflow() {
-        let big = i64::MAX - 1;
+        let big = i64::MAX;
         let mut r = AnnualReport::zeroed(Format::F2021);
         for row in r.applications.iter_mut() {
             *row = Some([big; 7]);
