@@ -57,11 +57,13 @@ impl Collector for TopHits {
             HitOrder::NewestFirst(field) => Some(segment.fast_fields().date(field)?),
         };
         let keep = self.offset.saturating_add(self.limit);
+        let cut_at = keep.saturating_mul(2).max(64);
         Ok(TopHitsSegment {
             segment_ord,
             dates,
             keep,
-            hits: Vec::with_capacity(keep.saturating_mul(2).min(1 << 16)),
+            cut_at,
+            hits: Vec::with_capacity(cut_at.min(1 << 16)),
             floor: None,
         })
     }
@@ -82,6 +84,8 @@ pub(crate) struct TopHitsSegment {
     dates: Option<Column<DateTime>>,
     /// How many hits a segment keeps (offset + limit).
     keep: usize,
+    /// `hits` is cut back to `keep` when it grows to this many.
+    cut_at: usize,
     hits: Vec<(Key, DocId)>,
     /// Once `hits` was cut to `keep`: the lowest key kept. Documents come
     /// in address order, so one with a key at or below it cannot enter.
@@ -119,7 +123,7 @@ impl SegmentCollector for TopHitsSegment {
             }
         }
         self.hits.push((key, doc));
-        if self.hits.len() >= self.keep.saturating_mul(2).max(64) {
+        if self.hits.len() >= self.cut_at {
             self.cut();
         }
     }
